@@ -1,0 +1,63 @@
+#pragma once
+// Errors in our C++ zone (DESIGN.md §6). Callbacks that PETSc calls use PETSc's own idiom.
+#include <petscsys.h>
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace terrain::core {
+
+// Any failure terrain reports as one line.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A problem with the user's input, detected identically on every rank, so every rank can
+// leave together with a clean, non-zero exit instead of an MPI_Abort.
+class InputError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A failed PETSc call; it may have happened on one rank only.
+class PetscFailure : public Error {
+ public:
+  using Error::Error;
+};
+
+[[noreturn]] void throw_petsc(PetscErrorCode code, const char* expr, const char* file, int line);
+[[noreturn]] void throw_input_from_petsc(PetscErrorCode code, const char* expr);
+
+// Collective: every rank passes its own verdict; if any rank failed, all ranks throw an
+// InputError carrying the message of the lowest failing rank. Use it where only some ranks
+// can see the problem (a rank's rows of a file).
+void check_all(MPI_Comm comm, bool ok, const std::string& message);
+
+}  // namespace terrain::core
+
+// Calls PETSc; on failure throws PetscFailure with PETSc's message.
+#define TERRAIN_PETSC(expr)                                                         \
+  do {                                                                              \
+    PetscErrorCode terrain_ierr_ = (expr);                                          \
+    if (terrain_ierr_) ::terrain::core::throw_petsc(terrain_ierr_, #expr, __FILE__, __LINE__); \
+  } while (0)
+
+// Calls a PETSc options-reading function: its failures are the user's input errors, and
+// identical on every rank because the options database is.
+#define TERRAIN_OPTIONS(expr)                                                          \
+  do {                                                                                 \
+    PetscErrorCode terrain_ierr_ = (expr);                                             \
+    if (terrain_ierr_) ::terrain::core::throw_input_from_petsc(terrain_ierr_, #expr);  \
+  } while (0)
+
+// An always-on check of input; `message` may use <<. Must evaluate identically on all ranks.
+#define TERRAIN_CHECK(cond, message)                          \
+  do {                                                        \
+    if (!(cond)) {                                            \
+      std::ostringstream terrain_os_;                         \
+      terrain_os_ << message;                                 \
+      throw ::terrain::core::InputError(terrain_os_.str());   \
+    }                                                         \
+  } while (0)

@@ -1,0 +1,33 @@
+#include "core/options.hpp"
+
+#include "core/error.hpp"
+
+namespace terrain::core {
+
+namespace {
+std::string g_command_line;
+}
+
+std::string options_as_text() {
+  char* text = nullptr;
+  TERRAIN_PETSC(PetscOptionsGetAll(nullptr, &text));
+  std::string result = text ? text : "";
+  PetscFree(text);
+  return result;
+}
+
+void remember_command_line(int argc, char** argv) {
+  g_command_line.clear();
+  for (int i = 0; i < argc; ++i) {
+    if (i) g_command_line += ' ';
+    g_command_line += argv[i];
+  }
+}
+
+std::string command_line() { return g_command_line; }
+
+void require_option(PetscBool set, const char* name) {
+  TERRAIN_CHECK(set, name << " is required");
+}
+
+}  // namespace terrain::core

@@ -1,0 +1,64 @@
+#include "core/session.hpp"
+
+#include <slepcsys.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/options.hpp"
+
+extern "C" void openblas_set_num_threads(int);
+
+namespace terrain::core {
+
+Session::Session(int* argc, char*** argv, const char* help) {
+  PetscErrorCode ierr = SlepcInitialize(argc, argv, nullptr, help);
+  if (ierr) {
+    std::fprintf(stderr, "terrain: error: SlepcInitialize failed (%d)\n", static_cast<int>(ierr));
+    std::exit(1);
+  }
+  // Our C++ turns PETSc errors into one-line exceptions; PETSc's traceback would repeat them
+  // over many lines on every rank.
+  PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
+  // One rank per core is the MPI convention: BLAS threads would oversubscribe the cores
+  // unless the user asked for them explicitly.
+  if (!std::getenv("OPENBLAS_NUM_THREADS") && !std::getenv("OMP_NUM_THREADS"))
+    openblas_set_num_threads(1);
+}
+
+Session::~Session() noexcept {
+  PetscPopErrorHandler();
+  SlepcFinalize();
+}
+
+bool help_requested() {
+  PetscBool help = PETSC_FALSE;
+  PetscOptionsHasName(nullptr, nullptr, "-help", &help);
+  return help == PETSC_TRUE;
+}
+
+int run_driver(int argc, char** argv, const char* help, const std::function<void()>& body) {
+  std::string program = argc > 0 ? argv[0] : "terrain";
+  if (auto slash = program.rfind('/'); slash != std::string::npos) program.erase(0, slash + 1);
+  remember_command_line(argc, argv);
+  Session session(&argc, &argv, help);
+  int rank = 0;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  try {
+    body();
+    return 0;
+  } catch (const InputError& e) {
+    if (rank == 0) std::fprintf(stderr, "%s: error: %s\n", program.c_str(), e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s [rank %d]\n", program.c_str(), e.what(), rank);
+  }
+  std::fflush(stderr);
+  MPI_Abort(PETSC_COMM_WORLD, 1);
+  return 1;
+}
+
+}  // namespace terrain::core
