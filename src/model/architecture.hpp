@@ -3,6 +3,7 @@
 #include <petscsys.h>
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@ enum class Loss { mse, cross_entropy };
 
 const char* to_string(Activation a);
 const char* to_string(Loss l);
+inline std::ostream& operator<<(std::ostream& os, Activation a) { return os << to_string(a); }
+inline std::ostream& operator<<(std::ostream& os, Loss l) { return os << to_string(l); }
 
 struct Architecture {
   std::vector<PetscInt> widths;  // d_in, hidden widths..., d_out

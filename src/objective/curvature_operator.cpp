@@ -1,0 +1,81 @@
+#include "objective/curvature_operator.hpp"
+
+#include <exception>
+
+#include "core/error.hpp"
+
+namespace terrain::objective {
+
+namespace {
+struct Context {
+  Objective* objective;
+  Vec theta;
+  Curvature kind;
+};
+
+// PETSc calls these: no C++ exception may cross back into C (DESIGN.md §6).
+PetscErrorCode mult(Mat A, Vec x, Vec y) {
+  PetscFunctionBeginUser;
+  Context* ctx = nullptr;
+  PetscCall(MatShellGetContext(A, &ctx));
+  try {
+    ctx->objective->curvature_product(ctx->kind, ctx->theta, x, y);
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode product_symbolic(Mat A, Mat B, Mat C, void** /*data*/) {
+  PetscFunctionBeginUser;
+  PetscInt m = 0, M = 0, n = 0, N = 0;
+  PetscCall(MatGetLocalSize(A, &m, nullptr));
+  PetscCall(MatGetSize(A, &M, nullptr));
+  PetscCall(MatGetLocalSize(B, nullptr, &n));
+  PetscCall(MatGetSize(B, nullptr, &N));
+  PetscCall(MatSetSizes(C, m, n, M, N));
+  PetscCall(MatSetType(C, MATDENSE));
+  PetscCall(MatSetUp(C));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode product_numeric(Mat A, Mat B, Mat C, void* /*data*/) {
+  PetscFunctionBeginUser;
+  Context* ctx = nullptr;
+  PetscCall(MatShellGetContext(A, &ctx));
+  try {
+    ctx->objective->curvature_product(ctx->kind, ctx->theta, B, C);
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode destroy_context(void* data) {
+  PetscFunctionBeginUser;
+  Context* ctx = static_cast<Context*>(data);
+  PetscCall(VecDestroy(&ctx->theta));
+  delete ctx;
+  PetscFunctionReturn(0);
+}
+}  // namespace
+
+CurvatureOperator::CurvatureOperator(Objective& objective, Vec theta, Curvature kind) {
+  PetscInt n_local = 0;
+  TERRAIN_PETSC(VecGetLocalSize(theta, &n_local));
+  TERRAIN_PETSC(PetscObjectReference(reinterpret_cast<PetscObject>(theta)));
+  auto* ctx = new Context{&objective, theta, kind};
+  TERRAIN_PETSC(MatCreateShell(objective.comm(), n_local, n_local, objective.n_params(),
+                               objective.n_params(), ctx, &mat_));
+  TERRAIN_PETSC(MatShellSetContextDestroy(mat_, destroy_context));
+  TERRAIN_PETSC(MatShellSetOperation(mat_, MATOP_MULT, reinterpret_cast<void (*)(void)>(mult)));
+  TERRAIN_PETSC(MatShellSetOperation(mat_, MATOP_MULT_TRANSPOSE, reinterpret_cast<void (*)(void)>(mult)));
+  TERRAIN_PETSC(MatShellSetMatProductOperation(mat_, MATPRODUCT_AB, product_symbolic,
+                                               product_numeric, nullptr, MATDENSE, MATDENSE));
+  TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRIC, PETSC_TRUE));
+  TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRY_ETERNAL, PETSC_TRUE));
+}
+
+CurvatureOperator::~CurvatureOperator() noexcept { MatDestroy(&mat_); }
+
+}  // namespace terrain::objective

@@ -1,0 +1,97 @@
+#pragma once
+// The global mean loss of a network over a training set distributed by rows over a
+// communicator: loss, gradient, and Hessian / Gauss–Newton products with PETSc Vecs.
+// Each rank works on its shard with BLAS-3; one reduction finishes each quantity. Forward and
+// backward state is cached per θ (the Vec's id and state), so repeated products at one θ pay
+// only for the R-passes.
+#include <petscmat.h>
+
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "model/network.hpp"
+
+namespace terrain::objective {
+
+enum class Curvature { hessian, gauss_newton };
+
+struct Evaluation {
+  double loss = 0;
+  double accuracy = 0;  // NaN for regression
+};
+
+struct Counters {
+  long forward_passes = 0, gradients = 0, curvature_vectors = 0;
+};
+
+class Objective {
+ public:
+  // `train` must stay alive as long as the objective (its rows are not copied).
+  Objective(MPI_Comm comm, const model::Architecture& arch, const data::Dataset& train);
+  Objective(const Objective&) = delete;
+  Objective& operator=(const Objective&) = delete;
+
+  MPI_Comm comm() const { return comm_; }
+  const model::Network& network() const { return net_; }
+  PetscInt n_params() const { return net_.n_params(); }
+  PetscInt n_samples() const { return n_global_; }  // in the current batch
+
+  // A distributed vector of the parameter layout (PETSc's default split); caller destroys.
+  Vec create_vec() const;
+  // The architecture's initial weights, drawn from (seed, global parameter index).
+  void initial_parameters(Vec theta) const;
+
+  double loss(Vec theta);
+  double gradient(Vec theta, Vec grad);  // returns the loss too
+  double accuracy(Vec theta);            // training accuracy (NaN for regression)
+  // y = C(θ) x for one vector or for the m columns of dense matrices (MATDENSE with the Vec
+  // row layout), in one pass over the data.
+  void curvature_product(Curvature kind, Vec theta, Vec x, Vec y);
+  void curvature_product(Curvature kind, Vec theta, Mat X, Mat Y);
+
+  // Loss and accuracy on another dataset sharded over the same communicator (e.g. test).
+  Evaluation evaluate(Vec theta, const data::Dataset& data);
+
+  // Restricts the objective to the samples with these global indices (the same list on every
+  // rank), or back to the whole training set.
+  void use_batch(const std::vector<PetscInt>& global_indices);
+  void use_all_samples();
+
+  // Forgets the cached passes (for benchmarks of uncached products).
+  void invalidate() { state_valid_ = false; }
+  const Counters& counters() const { return counters_; }
+
+ private:
+  void set_theta(Vec theta);
+  void ensure_passes();
+  // Gathers the m local column blocks of `local` (lda) into m full vectors in all_.
+  void gather(const double* local, PetscInt lda, PetscInt m, std::vector<double>& all);
+  // Sums the m full vectors of `contribution` over ranks into the local blocks of `local`.
+  void reduce_scatter(const std::vector<double>& contribution, PetscInt m, double* local, PetscInt lda);
+  void products(Curvature kind, Vec theta, const double* x, PetscInt ldx, double* y, PetscInt ldy,
+                PetscInt m);
+
+  MPI_Comm comm_;
+  model::Network net_;
+  const data::Dataset& train_;
+  std::vector<PetscInt> ownership_;  // rank r owns parameters [ownership_[r], ownership_[r+1])
+
+  // The active samples: the whole shard, or a minibatch copied out of it.
+  const double* x_ = nullptr;
+  model::Targets targets_;
+  PetscInt n_local_ = 0, n_global_ = 0;
+  std::vector<double> batch_x_, batch_y_;
+  std::vector<PetscInt> batch_labels_;
+
+  // Cache for one θ.
+  PetscObjectId theta_id_ = 0;
+  PetscObjectState theta_state_ = -1;
+  std::vector<double> theta_;  // replicated
+  model::PassState pass_;
+  bool state_valid_ = false;
+
+  std::vector<double> x_all_, y_all_, buffer_;
+  Counters counters_;
+};
+
+}  // namespace terrain::objective
