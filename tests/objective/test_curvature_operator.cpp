@@ -10,7 +10,7 @@
 #include "objective/curvature_operator.hpp"
 #include "spectral/extreme_eigenvalues.hpp"
 #include "support/dense.hpp"
-#include "support/synthetic.hpp"
+#include "data/synthetic.hpp"
 
 using namespace terrain;
 using objective::Curvature;
@@ -63,7 +63,7 @@ BOOST_DATA_TEST_CASE(dense_hessian_is_symmetric_and_slepc_finds_its_extreme_eige
                      boost::unit_test::data::xrange(kCases.size()), which) {
   const auto [activation, loss] = kCases[which];
   const model::Architecture arch = small_network(activation, loss);
-  const data::Dataset train = testing::synthetic_dataset(PETSC_COMM_WORLD, 23, 3, 3,
+  const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 23, 3, 3,
                                                          loss == model::Loss::cross_entropy);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
   Vec theta = f.create_vec();
@@ -122,8 +122,8 @@ BOOST_DATA_TEST_CASE(dense_hessian_is_symmetric_and_slepc_finds_its_extreme_eige
 // second run at the same rank count reproduces every bit.
 BOOST_AUTO_TEST_CASE(results_agree_across_rank_counts_and_repeat_bitwise) {
   const model::Architecture arch = small_network(model::Activation::tanh, model::Loss::cross_entropy);
-  const data::Dataset shard = testing::synthetic_dataset(PETSC_COMM_WORLD, 101, 3, 3, true);
-  const data::Dataset whole = testing::synthetic_dataset(PETSC_COMM_SELF, 101, 3, 3, true);
+  const data::Dataset shard = data::synthetic_dataset(PETSC_COMM_WORLD, 101, 3, 3, true);
+  const data::Dataset whole = data::synthetic_dataset(PETSC_COMM_SELF, 101, 3, 3, true);
 
   auto run = [&](MPI_Comm comm, const data::Dataset& d) {
     objective::Objective f(comm, arch, d);

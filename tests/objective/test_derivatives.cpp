@@ -8,7 +8,8 @@
 
 #include "model/predict.hpp"
 #include "objective/objective.hpp"
-#include "support/synthetic.hpp"
+#include "core/rng.hpp"
+#include "data/synthetic.hpp"
 
 using namespace terrain;
 
@@ -114,7 +115,7 @@ void fd_hessian_product(objective::Objective& f, Vec theta, Vec v, Vec fd, doubl
 BOOST_DATA_TEST_CASE(gradient_and_hessian_match_central_differences,
                      boost::unit_test::data::make(all_cases()), c) {
   const model::Architecture arch = architecture(c);
-  const data::Dataset train = testing::synthetic_dataset(PETSC_COMM_WORLD, 17, 3, 4,
+  const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 17, 3, 4,
                                                          c.loss == model::Loss::cross_entropy);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
   Vec theta = f.create_vec(), g, fd, v, hv;
@@ -140,7 +141,7 @@ BOOST_DATA_TEST_CASE(gauss_newton_matches_jacobian_oracle,
                          model::Activation::relu, model::Activation::tanh, model::Activation::softplus}),
                      activation) {
   model::Architecture arch = architecture({activation, model::Loss::mse, true, true});
-  data::Dataset train = testing::synthetic_dataset(PETSC_COMM_WORLD, 17, 3, 4, false);
+  data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 17, 3, 4, false);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
   Vec theta = f.create_vec(), v, gv, oracle, shifted;
   f.initial_parameters(theta);
