@@ -25,6 +25,7 @@ struct Data {
   Dataset test;  // n_global == 0 when there is no test set
   std::string name;    // e.g. "iris", "target1d", "fashion-mnist"
   std::string source;  // file path(s) or generator description
+  std::vector<std::string> class_names;  // classification: the name of each label, when known
 };
 
 // The rows [first, first + count) that rank `rank` of `size` owns out of n (PETSc's split).
