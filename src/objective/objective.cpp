@@ -55,7 +55,7 @@ void Objective::use_all_samples() {
   n_local_ = train_.n_local;
   n_global_ = train_.n_global;
   batch_x_.clear(), batch_y_.clear(), batch_labels_.clear();
-  state_valid_ = false;
+  invalidate();
 }
 
 void Objective::use_batch(const std::vector<PetscInt>& global_indices) {
@@ -77,7 +77,7 @@ void Objective::use_batch(const std::vector<PetscInt>& global_indices) {
   n_local_ = static_cast<PetscInt>(batch_labels_.size());
   if (!train_.classification) n_local_ = static_cast<PetscInt>(batch_y_.size() / k);
   n_global_ = static_cast<PetscInt>(global_indices.size());
-  state_valid_ = false;
+  invalidate();
 }
 
 void Objective::set_theta(Vec theta) {
@@ -94,32 +94,43 @@ void Objective::set_theta(Vec theta) {
   TERRAIN_PETSC(VecRestoreArrayRead(theta, &a));
   theta_id_ = id;
   theta_state_ = state;
-  state_valid_ = false;
+  invalidate();
 }
 
-void Objective::ensure_passes() {
-  if (state_valid_) return;
+void Objective::ensure_forward() {
+  if (forward_valid_) return;
   const core::LogEvents& ev = core::log_events();
   PetscLogEventBegin(ev.forward, 0, 0, 0, 0);
   net_.forward(theta_.data(), x_, n_local_, pass_, true);
+  loss_sum_ = model::loss_sum(net_.architecture().loss, pass_.out.back().data(), n_local_,
+                              net_.d_out(), targets_);
   PetscLogEventEnd(ev.forward, 0, 0, 0, 0);
+  ++counters_.forward_passes;
+  forward_valid_ = true;
+  backward_valid_ = false;
+}
+
+void Objective::ensure_backward() {
+  ensure_forward();
+  if (backward_valid_) return;
+  const core::LogEvents& ev = core::log_events();
   PetscLogEventBegin(ev.backward, 0, 0, 0, 0);
   net_.backward(theta_.data(), targets_, 1.0 / double(n_global_), pass_);
   PetscLogEventEnd(ev.backward, 0, 0, 0, 0);
-  ++counters_.forward_passes;
-  state_valid_ = true;
+  backward_valid_ = true;
 }
 
 double Objective::loss(Vec theta) {
   set_theta(theta);
-  ensure_passes();
-  double sum = pass_.loss_sum;
+  ensure_forward();
+  double sum = loss_sum_;
   MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_DOUBLE, MPI_SUM, comm_);
   return sum / double(n_global_);
 }
 
 double Objective::gradient(Vec theta, Vec grad) {
   const double value = loss(theta);
+  ensure_backward();
   const core::LogEvents& ev = core::log_events();
   PetscLogEventBegin(ev.gradient, 0, 0, 0, 0);
   buffer_.assign(n_params(), 0.0);
@@ -136,7 +147,7 @@ double Objective::gradient(Vec theta, Vec grad) {
 double Objective::accuracy(Vec theta) {
   if (!train_.classification) return std::numeric_limits<double>::quiet_NaN();
   set_theta(theta);
-  ensure_passes();
+  ensure_forward();
   double correct = double(model::count_correct(pass_.out.back().data(), n_local_,
                                                net_.d_out(), targets_.labels));
   MPI_Allreduce(MPI_IN_PLACE, &correct, 1, MPI_DOUBLE, MPI_SUM, comm_);
@@ -194,7 +205,7 @@ void Objective::curvature_product(Curvature kind, Vec theta, Mat X, Mat Y) {
 void Objective::products(Curvature kind, Vec theta, const double* x, PetscInt ldx, double* y,
                          PetscInt ldy, PetscInt m) {
   set_theta(theta);
-  ensure_passes();
+  ensure_backward();
   gather(x, ldx, m, x_all_);
   const core::LogEvents& ev = core::log_events();
   PetscLogEventBegin(ev.curvature, 0, 0, 0, 0);

@@ -58,12 +58,13 @@ class Objective {
   void use_all_samples();
 
   // Forgets the cached passes (for benchmarks of uncached products).
-  void invalidate() { state_valid_ = false; }
+  void invalidate() { forward_valid_ = backward_valid_ = false; }
   const Counters& counters() const { return counters_; }
 
  private:
   void set_theta(Vec theta);
-  void ensure_passes();
+  void ensure_forward();
+  void ensure_backward();
   // Gathers the m local column blocks of `local` (lda) into m full vectors in all_.
   void gather(const double* local, PetscInt lda, PetscInt m, std::vector<double>& all);
   // Sums the m full vectors of `contribution` over ranks into the local blocks of `local`.
@@ -88,7 +89,8 @@ class Objective {
   PetscObjectState theta_state_ = -1;
   std::vector<double> theta_;  // replicated
   model::PassState pass_;
-  bool state_valid_ = false;
+  bool forward_valid_ = false, backward_valid_ = false;
+  double loss_sum_ = 0;  // Σℓ over the local samples at the cached θ
 
   std::vector<double> x_all_, y_all_, buffer_;
   Counters counters_;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "model/predict.hpp"
-#include "objective/objective.hpp"
+#include "objective/finite_differences.hpp"
 #include "core/rng.hpp"
 #include "data/synthetic.hpp"
 
@@ -49,22 +49,6 @@ model::Architecture architecture(const Case& c) {
   return a;
 }
 
-double norm(Vec v) {
-  double r = 0;
-  VecNorm(v, NORM_2, &r);
-  return r;
-}
-
-// ‖a − b‖ / ‖b‖
-double relative_difference(Vec a, Vec b) {
-  Vec d;
-  VecDuplicate(a, &d);
-  VecWAXPY(d, -1.0, b, a);
-  const double r = norm(d) / norm(b);
-  VecDestroy(&d);
-  return r;
-}
-
 void random_direction(Vec v, std::uint64_t seed) {
   PetscInt begin = 0, end = 0;
   VecGetOwnershipRange(v, &begin, &end);
@@ -95,21 +79,6 @@ void fd_gradient(objective::Objective& f, Vec theta, Vec fd, double h) {
   VecDestroy(&t);
 }
 
-// (∇L(θ+hv) − ∇L(θ−hv)) / 2h
-void fd_hessian_product(objective::Objective& f, Vec theta, Vec v, Vec fd, double h) {
-  Vec t, g;
-  VecDuplicate(theta, &t);
-  VecDuplicate(theta, &g);
-  VecWAXPY(t, h, v, theta);
-  f.gradient(t, fd);
-  VecWAXPY(t, -h, v, theta);
-  f.gradient(t, g);
-  VecAXPY(fd, -1.0, g);
-  VecScale(fd, 1.0 / (2 * h));
-  VecDestroy(&t);
-  VecDestroy(&g);
-}
-
 }  // namespace
 
 BOOST_DATA_TEST_CASE(gradient_and_hessian_match_central_differences,
@@ -124,12 +93,12 @@ BOOST_DATA_TEST_CASE(gradient_and_hessian_match_central_differences,
 
   f.gradient(theta, g);
   fd_gradient(f, theta, fd, 1e-5);
-  BOOST_TEST(relative_difference(fd, g) <= 1e-6, c << ": gradient vs central differences");
+  BOOST_TEST(objective::relative_difference(fd, g) <= 1e-6, c << ": gradient vs central differences");
 
   random_direction(v, 3);
   f.curvature_product(objective::Curvature::hessian, theta, v, hv);
-  fd_hessian_product(f, theta, v, fd, 1e-5);
-  BOOST_TEST(relative_difference(fd, hv) <= 1e-6, c << ": H·v vs central differences of ∇L");
+  objective::central_difference_hessian_product(f, theta, v, 1e-5, fd);
+  BOOST_TEST(objective::relative_difference(fd, hv) <= 1e-6, c << ": H·v vs central differences of ∇L");
 
   VecDestroy(&theta), VecDestroy(&g), VecDestroy(&fd), VecDestroy(&v), VecDestroy(&hv);
 }
@@ -175,6 +144,6 @@ BOOST_DATA_TEST_CASE(gauss_newton_matches_jacobian_oracle,
   for (PetscInt i = 0; i < n * k; ++i) train.Y[i] = f0[i] - (fp[i] - fm[i]) / (2 * h);
   objective::Objective g(PETSC_COMM_WORLD, arch, train);
   g.gradient(theta, oracle);
-  BOOST_TEST(relative_difference(gv, oracle) <= 1e-6, model::to_string(activation));
+  BOOST_TEST(objective::relative_difference(gv, oracle) <= 1e-6, model::to_string(activation));
   VecDestroy(&theta), VecDestroy(&v), VecDestroy(&gv), VecDestroy(&oracle), VecDestroy(&shifted);
 }

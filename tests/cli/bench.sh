@@ -1,0 +1,13 @@
+# terrain-bench runs every input in inputs/bench (one repetition: this checks that it works,
+# the figures come from a quiet machine) and a tiny network at 1 and 2 ranks.
+source "$(dirname "$0")/lib/common.bash"
+cd "$source_dir"
+for input in inputs/bench/*.opts; do
+  run_mpi 1 "$build/terrain-bench" -options_file "$input" -bench_repeat 1 > "$work/b.log" 2>&1 \
+    || { fail "$input"; cat "$work/b.log"; }
+  grep -q "^checks:" "$work/b.log" || fail "$input printed no checks line"
+done
+run_mpi 2 "$build/terrain-bench" -model_widths 20,30,30,5 -model_loss cross_entropy -bench_samples 300 \
+  -bench_repeat 1 -bench_vectors 4 > "$work/small.log" 2>&1 || { fail "small np=2"; cat "$work/small.log"; }
+grep -q "parallel efficiency 1 -> 2 ranks" "$work/small.log" || fail "no parallel efficiency line"
+finish

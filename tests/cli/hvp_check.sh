@@ -1,0 +1,15 @@
+# terrain-hvp-check on every input in inputs/checks at 1, 2 and 3 ranks passes, and fails
+# (exit 1, one line) when the tolerance cannot be met.
+source "$(dirname "$0")/lib/common.bash"
+cd "$source_dir"
+for input in inputs/checks/*.opts; do
+  for np in 1 2 3; do
+    run_mpi "$np" "$build/terrain-hvp-check" -options_file "$input" > "$work/out.log" 2>&1 \
+      || { fail "$input np=$np"; cat "$work/out.log"; }
+    grep -q "PASS" "$work/out.log" || fail "$input np=$np did not print PASS"
+  done
+done
+run_mpi 2 "$build/terrain-hvp-check" -options_file inputs/checks/iris_hvp_check.opts -check_tol 1e-30 \
+  > "$work/strict.log" 2> "$work/strict.err" && fail "an impossible tolerance passed"
+grep -q "terrain-hvp-check: error: derivative check failed" "$work/strict.err" || fail "no failure line"
+finish
