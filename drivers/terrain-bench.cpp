@@ -5,7 +5,7 @@ static const char help[] =
     "Sample runs:\n"
     "  mpirun -np 1 terrain-bench -model_widths 784,512,512,10 -model_activation tanh \\\n"
     "      -model_loss cross_entropy -bench_samples 4096\n"
-    "  mpirun -np 2 terrain-bench -options_file inputs/bench/mnist_mlp.opts\n\n";
+    "  mpirun -np 2 terrain-bench -options_file inputs/bench/mlp_784_512_512_10.opts\n\n";
 
 #include <cblas.h>
 

@@ -5,7 +5,8 @@ static const char help[] =
     "the Gauss-Newton matrix. Prints each error; exits 1 when one exceeds -check_tol.\n\n"
     "Sample runs:\n"
     "  mpirun -np 2 terrain-hvp-check -options_file inputs/checks/iris_hvp_check.opts\n"
-    "  mpirun -np 2 terrain-hvp-check -options_file inputs/quickstart.opts -model_init_file quickstart.h5\n\n";
+    "  mpirun -np 2 terrain-hvp-check -options_file inputs/quickstart.opts -model_init_file build/quickstart.h5 \\\n"
+    "      -options_left no   # the study's -hess_ options are not this driver's\n\n";
 
 #include <cmath>
 

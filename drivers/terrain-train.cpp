@@ -133,8 +133,14 @@ class Training {
     io::write_params(file, theta_);
     if (eigen_.settings.nev > 0) io::write_spectrum(file, "final", spectrum_);
     file.commit();
-    PetscPrintf(PETSC_COMM_WORLD, "final loss %.6e, |grad| %.3e; wrote %s\n", final_loss_, final_grad_norm_,
-                train_.output.c_str());
+    PetscPrintf(PETSC_COMM_WORLD, "final loss %.6e, |grad| %.3e", final_loss_, final_grad_norm_);
+    if (!trajectory_.accuracy.empty())
+      PetscPrintf(PETSC_COMM_WORLD, ", train accuracy %.4f", trajectory_.accuracy.back());
+    if (!trajectory_.test_loss.empty())
+      PetscPrintf(PETSC_COMM_WORLD, ", test loss %.6e", trajectory_.test_loss.back());
+    if (!trajectory_.test_accuracy.empty())
+      PetscPrintf(PETSC_COMM_WORLD, ", test accuracy %.4f", trajectory_.test_accuracy.back());
+    PetscPrintf(PETSC_COMM_WORLD, "; wrote %s\n", train_.output.c_str());
   }
 
   model::Architecture arch_;

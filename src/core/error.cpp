@@ -1,6 +1,7 @@
 #include "core/error.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 namespace terrain::core {
@@ -25,8 +26,38 @@ void throw_petsc(PetscErrorCode code, const char* expr, const char* file, int li
   throw PetscFailure(os.str());
 }
 
+namespace {
+// PETSc's message for an unparsable value ("Input string abc has no numeric value") does not
+// say which option held it: find the options whose value, or one comma-separated entry of it,
+// is that string.
+std::string options_holding(const std::string& message) {
+  const std::string head = "Input string ";
+  if (message.compare(0, head.size(), head) != 0) return "";
+  const std::string bad = message.substr(head.size(), message.find(' ', head.size()) - head.size());
+  char* all = nullptr;
+  if (PetscOptionsGetAll(nullptr, &all) || !all) return "";
+  std::istringstream tokens(all);
+  PetscFree(all);
+  std::string token, name, found;
+  while (tokens >> token) {
+    const bool is_name = token.size() > 1 && token[0] == '-' && !std::isdigit(static_cast<unsigned char>(token[1])) && token[1] != '.';
+    if (is_name) {
+      name = token;
+      continue;
+    }
+    std::istringstream entries(token);
+    for (std::string entry; std::getline(entries, entry, ',');)
+      if (entry == bad && !name.empty() && found.find(name) == std::string::npos)
+        found += (found.empty() ? "" : ", ") + name;
+  }
+  return found;
+}
+}  // namespace
+
 void throw_input_from_petsc(PetscErrorCode code, const char* /*expr*/) {
-  throw InputError(petsc_message(code));
+  const std::string message = petsc_message(code);
+  const std::string option = options_holding(message);
+  throw InputError(option.empty() ? message : option + ": " + message);
 }
 
 void check_all(MPI_Comm comm, bool ok, const std::string& message) {

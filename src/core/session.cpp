@@ -40,6 +40,21 @@ bool help_requested() {
   return help == PETSC_TRUE;
 }
 
+// A misspelt option is silently ignored by PETSc; say so, since the run used a default instead.
+// Given -options_left (PETSc's own switch for this report), PETSc reports or stays silent.
+void warn_unused_options() {
+  PetscBool own = PETSC_FALSE;
+  PetscOptionsHasName(nullptr, nullptr, "-options_left", &own);
+  if (own) return;
+  PetscInt n = 0;
+  char** names = nullptr;
+  char** values = nullptr;
+  if (PetscOptionsLeftGet(nullptr, &n, &names, &values)) return;
+  for (PetscInt i = 0; i < n; ++i)
+    PetscPrintf(PETSC_COMM_WORLD, "warning: option -%s was given but never used (misspelt?)\n", names[i]);
+  PetscOptionsLeftRestore(nullptr, &n, &names, &values);
+}
+
 int run_driver(int argc, char** argv, const char* help, const std::function<void()>& body) {
   std::string program = argc > 0 ? argv[0] : "terrain";
   if (auto slash = program.rfind('/'); slash != std::string::npos) program.erase(0, slash + 1);
@@ -49,6 +64,7 @@ int run_driver(int argc, char** argv, const char* help, const std::function<void
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   try {
     body();
+    if (!help_requested()) warn_unused_options();
     return 0;
   } catch (const InputError& e) {
     if (rank == 0) std::fprintf(stderr, "%s: error: %s\n", program.c_str(), e.what());

@@ -94,22 +94,6 @@ PetscErrorCode read_options(DataConfig* c, Seen* seen) {
   PetscFunctionReturn(0);
 }
 
-// PETSc's message for an unparsable number does not say which option held it: on that error
-// path, find the option by reading the numeric ones one at a time.
-std::string option_with_bad_number() {
-  PetscInt i = 0, ints[64];
-  PetscReal r = 0, reals[2];
-  PetscBool set = PETSC_FALSE;
-  for (const char* name : {"-n", "-n_test", "-seed", "-target_columns"})
-    if (PetscOptionsGetInt(nullptr, "data_", name, &i, &set)) return std::string("-data_") + (name + 1);
-  if (PetscOptionsGetReal(nullptr, "data_", "-test_fraction", &r, &set)) return "-data_test_fraction";
-  PetscInt n = 2;
-  if (PetscOptionsGetRealArray(nullptr, "data_", "-interval", reals, &n, &set)) return "-data_interval";
-  n = 64;
-  if (PetscOptionsGetIntArray(nullptr, "data_", "-teacher_widths", ints, &n, &set))
-    return "-data_teacher_widths";
-  return "";
-}
 }  // namespace
 
 const char* to_string(Source s) { return kSourceNames[static_cast<int>(s)]; }
@@ -119,13 +103,7 @@ const char* to_string(Normalize n) { return kNormalizeNames[static_cast<int>(n)]
 DataConfig DataConfig::from_options() {
   DataConfig c;
   Seen seen;
-  try {
-    TERRAIN_OPTIONS(read_options(&c, &seen));
-  } catch (const core::InputError& e) {
-    const std::string option = option_with_bad_number();
-    if (option.empty()) throw;
-    throw core::InputError(option + ": " + e.what());
-  }
+  TERRAIN_OPTIONS(read_options(&c, &seen));
   c.seed = static_cast<std::uint64_t>(seen.seed < 0 ? 0 : seen.seed);
   if (core::help_requested()) return c;
   core::require_option(seen.source, "-data_source");
