@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages terrain needs (only the missing ones), then configures and
 # builds it in build/. Idempotent: a second run with nothing changed takes seconds.
-# Usage: bash jobscripts/setup.sh            (from anywhere; as root, or with sudo available)
+# Usage: bash jobscripts/setup.sh [--tests]   (from anywhere; as root, or with sudo available)
+#   --tests also installs what only the test suite needs (PyTorch, an independent oracle).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,9 @@ packages=(
   python3-h5py python3-matplotlib            # terrain-plot and HDF5 read-back tests (/usr/bin/python3)
   dataset-fashion-mnist                      # the real data set of the examples
 )
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(python3-torch)                  # tests only: gradients and Hessians from autograd
+fi
 
 missing=()
 for p in "${packages[@]}"; do

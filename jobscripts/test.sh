@@ -3,7 +3,7 @@
 # every driver on its inputs, the HDF5 files read back with h5py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash jobscripts/setup.sh
+bash jobscripts/setup.sh --tests
 source jobscripts/env.sh
 cd build
 ctest --output-on-failure -j"$(nproc)" "$@"
