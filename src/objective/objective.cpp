@@ -74,8 +74,7 @@ void Objective::use_batch(const std::vector<PetscInt>& global_indices) {
   x_ = batch_x_.data();
   targets_.y = batch_y_.data();
   targets_.labels = train_.classification ? batch_labels_.data() : nullptr;
-  n_local_ = static_cast<PetscInt>(batch_labels_.size());
-  if (!train_.classification) n_local_ = static_cast<PetscInt>(batch_y_.size() / k);
+  n_local_ = static_cast<PetscInt>(batch_x_.size() / d);
   n_global_ = static_cast<PetscInt>(global_indices.size());
   invalidate();
 }
