@@ -12,6 +12,8 @@ Sample runs:
   terrain-plot run.h5 -o landscape.png --spectrum final
 """
 import argparse
+import glob
+import importlib
 import os
 import sys
 
@@ -163,10 +165,37 @@ def choose_spectrum(f, path, requested):
     return "final" if "final" in names else names[0]
 
 
+def plugin_kinds():
+    """Figures beyond the overview live in terrain_plot_<topic>.py modules beside this script;
+    each exports KINDS = {name: (help, draw)} with draw(f, path, args) -> matplotlib Figure,
+    raising PlotError for bad input."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    sys.path.insert(0, here)
+    kinds = {}
+    for module_path in sorted(glob.glob(os.path.join(here, "terrain_plot_*.py"))):
+        module = importlib.import_module(os.path.splitext(os.path.basename(module_path))[0])
+        kinds.update(module.KINDS)
+    return kinds
+
+
+def draw_plugin(kind, draw, args, output):
+    with open_run(args.run) as f:
+        fig = draw(f, args.run, args)
+    try:
+        fig.savefig(output, dpi=args.dpi)
+    except OSError as e:
+        raise PlotError(f"{output}: cannot write ({e.strerror or e})")
+    plt.close(fig)
+
+
 def main(argv=None):
+    kinds = plugin_kinds()
     parser = argparse.ArgumentParser(
         prog=PROGRAM, description="Plot the loss curve and Hessian spectrum of a terrain run file.")
     parser.add_argument("run", help="terrain run file (HDF5)")
+    parser.add_argument("--kind", default="overview", choices=["overview"] + sorted(kinds),
+                        help="which figure: overview (loss, gradient norm, spectrum) or "
+                        + "; ".join(f"{k}: {h}" for k, (h, _) in sorted(kinds.items())))
     parser.add_argument("-o", "--output", help="PNG to write (default: the run file with .png)")
     parser.add_argument("--spectrum", metavar="NAME",
                         help="which /spectrum/<NAME> to draw (default: final, else the first)")
@@ -175,6 +204,10 @@ def main(argv=None):
     output = args.output or os.path.splitext(args.run)[0] + ".png"
 
     try:
+        if args.kind != "overview":
+            draw_plugin(args.kind, kinds[args.kind][1], args, output)
+            print(f"{PROGRAM}: wrote {output}")
+            return 0
         with open_run(args.run) as f:
             panels = []
             trajectory = f.get("trajectory")
