@@ -14,7 +14,8 @@ struct Context {
 };
 
 // PETSc calls these: no C++ exception may cross back into C (DESIGN.md §6).
-PetscErrorCode mult(Mat A, Vec x, Vec y) {
+template <class X, class Y>
+PetscErrorCode apply(Mat A, X x, Y y) {
   PetscFunctionBeginUser;
   Context* ctx = nullptr;
   PetscCall(MatShellGetContext(A, &ctx));
@@ -25,6 +26,8 @@ PetscErrorCode mult(Mat A, Vec x, Vec y) {
   }
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode mult(Mat A, Vec x, Vec y) { return apply(A, x, y); }
 
 PetscErrorCode product_symbolic(Mat A, Mat B, Mat C, void** /*data*/) {
   PetscFunctionBeginUser;
@@ -39,17 +42,7 @@ PetscErrorCode product_symbolic(Mat A, Mat B, Mat C, void** /*data*/) {
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode product_numeric(Mat A, Mat B, Mat C, void* /*data*/) {
-  PetscFunctionBeginUser;
-  Context* ctx = nullptr;
-  PetscCall(MatShellGetContext(A, &ctx));
-  try {
-    ctx->objective->curvature_product(ctx->kind, ctx->theta, B, C);
-  } catch (const std::exception& e) {
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
-  }
-  PetscFunctionReturn(0);
-}
+PetscErrorCode product_numeric(Mat A, Mat B, Mat C, void* /*data*/) { return apply(A, B, C); }
 
 PetscErrorCode destroy_context(void* data) {
   PetscFunctionBeginUser;
