@@ -1,0 +1,110 @@
+# The SLURM job scripts (jobscripts/slurm/) under a stand-in SLURM: srun runs mpirun with
+# SLURM_NTASKS ranks, sbatch records what it would submit. USR1 to the batch shell (what
+# --signal=B:USR1@120 sends) is forwarded, terrain-train checkpoints and exits 0, the script
+# resubmits itself with the job count raised; the "next job" continues with -restart and the
+# result is bitwise the uninterrupted run — for a single training and for an ensemble, where the
+# runs finished before the signal are not redone.
+source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/training.bash"
+cd "$source_dir"
+slurm=$source_dir/jobscripts/slurm
+fake=$work/bin
+mkdir -p "$fake"
+cat > "$fake/srun" <<SH
+#!/bin/bash
+while [[ \$1 == --* ]]; do shift; done       # srun's own options
+exec mpirun -np "\$SLURM_NTASKS" --oversubscribe --bind-to none "\$@"
+SH
+cat > "$fake/sbatch" <<SH
+#!/bin/bash
+echo "\$@" >> "$work/sbatch.log"
+SH
+printf '#!/bin/bash\nexit 1\n' > "$fake/scontrol"
+chmod +x "$fake"/*
+cat > "$work/profile" <<SH
+export TERRAIN_BUILD=$build OPENBLAS_NUM_THREADS=1 HDF5_USE_FILE_LOCKING=FALSE
+SH
+export PATH=$fake:$PATH TERRAIN_PROFILE=$work/profile SLURM_SUBMIT_DIR=$source_dir SLURM_JOB_ID=7
+export SLURM_NNODES=1
+
+# job <script> <ranks> <signal: 0|1> VAR=value...: one "job". With signal 1, USR1 goes to the
+# batch shell once $RUN_WATCH exists (a single run's first checkpoint) or $RUN_WATCH.runs holds 3
+# run files (with 2 groups, one group has finished a run and started another).
+job() {
+  local script=$1 ranks=$2 signal=$3
+  shift 3
+  env SLURM_NTASKS="$ranks" SLURM_NTASKS_PER_NODE="$ranks" TERRAIN_JOB_SCRIPT="$slurm/$script" "$@" \
+    bash "$slurm/$script" > "$work/job.log" 2>&1 &
+  local pid=$!
+  if ((signal)); then
+    for ((i = 0; i < 3000; ++i)); do
+      [ -e "$RUN_WATCH" ] && break
+      (($(ls "$RUN_WATCH.runs" 2> /dev/null | grep -c '^run_[0-9]*\.h5$') >= 3)) && break
+      sleep 0.01
+    done
+    kill -USR1 "$pid"
+  fi
+  wait "$pid"
+}
+
+# --- a single training ---
+cat > "$work/train.opts" <<OPTS
+-data_source target1d
+-data_n 1000
+-model_widths 1,32,32,1
+-train_optimizer momentum
+-train_batch 100
+-train_lr 0.05
+-train_steps 2000
+-train_monitor_every 10
+-train_save_every 200
+-train_checkpoint_every 100
+-hess_nev 2
+-train_print_every 1000
+OPTS
+run_mpi 2 "$build/terrain-train" -options_file "$work/train.opts" -output "$work/full.h5" > /dev/null 2>&1 || fail "uninterrupted run"
+RUN_WATCH=$work/run.h5
+job train.sbatch 2 1 OPTIONS="$work/train.opts" RUN="$work/run.h5" || { fail "signalled job exit $?"; cat "$work/job.log"; }
+grep -q "caught SIGUSR1: checkpoint of step" "$work/job.log" || fail "no checkpoint line: $(cat "$work/job.log")"
+grep -q "JOB_COUNT=2 $slurm/train.sbatch" "$work/sbatch.log" 2>/dev/null || fail "no resubmission: $(cat "$work/sbatch.log" 2>&1)"
+grep -q "OPTIONS=$work/train.opts,RUN=$work/run.h5" "$work/sbatch.log" || fail "resubmission lost OPTIONS/RUN"
+rm -f "$work/sbatch.log"
+job train.sbatch 2 0 OPTIONS="$work/train.opts" RUN="$work/run.h5" JOB_COUNT=2 || { fail "second job"; cat "$work/job.log"; }
+grep -q "continuing .*run.h5 at step" "$work/job.log" || fail "the second job did not continue: $(cat "$work/job.log")"
+grep -q "run.h5 finished" "$work/job.log" || fail "the second job did not finish"
+[ -e "$work/sbatch.log" ] && fail "a finished run was resubmitted"
+same_results "$work/full.h5" "$work/run.h5" || fail "the run continued by the second job differs from the uninterrupted one"
+# A failing run is not resubmitted.
+job train.sbatch 2 0 OPTIONS="$work/train.opts" RUN="$work/run.h5" EXTRA="-train_lr 7" && fail "a failing job exited 0"
+[ -e "$work/sbatch.log" ] && fail "a failing run was resubmitted"
+
+# --- an ensemble: 3 ranks in groups of 2 and 1 ---
+cat > "$work/ens.opts" <<OPTS
+-data_source target1d
+-data_n 200
+-model_widths 1,8,1
+-model_activation relu
+-train_lr 0.05
+-train_steps 6000
+-train_monitor_every 1
+-train_monitor_curvature false
+-train_checkpoint_every 500
+-hess_nev 0
+-ensemble_seeds 3
+-ensemble_widths 4,8,16
+OPTS
+run_mpi 3 "$build/terrain-train" -options_file "$work/ens.opts" -ensemble_group_size 2 -output "$work/ens_full.h5" \
+  > /dev/null 2>&1 || fail "uninterrupted ensemble"
+RUN_WATCH=$work/ens.h5
+job ensemble.sbatch 3 1 OPTIONS="$work/ens.opts" RUN="$work/ens.h5" GROUP_SIZE=2 || { fail "signalled ensemble job"; cat "$work/job.log"; }
+grep -q "caught SIGUSR1" "$work/job.log" || fail "ensemble: no signal line: $(cat "$work/job.log")"
+grep -q "GROUP_SIZE=2,JOB_COUNT=2 $slurm/ensemble.sbatch" "$work/sbatch.log" || fail "ensemble: no resubmission"
+[ -d "$work/ens.h5.runs" ] || fail "ensemble: no run directory after the signal"
+rm -f "$work/sbatch.log"
+job ensemble.sbatch 3 0 OPTIONS="$work/ens.opts" RUN="$work/ens.h5" GROUP_SIZE=2 JOB_COUNT=2 || { fail "second ensemble job"; cat "$work/job.log"; }
+todo=$(sed -n 's/.*ensemble of 9 runs.*, \([0-9]*\) to do.*/\1/p' "$work/job.log")
+[ -n "$todo" ] && ((todo < 9)) || fail "the second ensemble job redid finished runs (to do: '$todo')"
+grep -q "ensemble done" "$work/job.log" || fail "the second ensemble job did not finish: $(cat "$work/job.log")"
+[ -e "$work/sbatch.log" ] && fail "a finished ensemble was resubmitted"
+same_results "$work/ens_full.h5" "$work/ens.h5" || fail "the continued ensemble differs from the uninterrupted one"
+finish
