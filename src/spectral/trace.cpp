@@ -1,0 +1,122 @@
+#include "spectral/trace.hpp"
+
+#include <slepcbv.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/error.hpp"
+#include "spectral/columns.hpp"
+#include "spectral/probes.hpp"
+
+namespace terrain::spectral {
+
+namespace {
+// Probe id ranges of the two estimators, far apart so they never share a probe.
+constexpr std::uint64_t kHutchPlusPlusProbes = std::uint64_t(1) << 32;
+
+void mean_and_stderr(const std::vector<double>& x, double* mean, double* stderr_) {
+  const double m = double(x.size());
+  *mean = std::accumulate(x.begin(), x.end(), 0.0) / m;
+  double ss = 0;
+  for (double v : x) ss += (v - *mean) * (v - *mean);
+  *stderr_ = x.size() > 1 ? std::sqrt(ss / (m - 1) / m) : kUnknown;
+}
+
+// zᵢᵀAzᵢ for probes first, …, first + m − 1, `block` per product.
+std::vector<double> quadratic_forms(Mat op, PetscInt m, std::uint64_t seed, std::uint64_t first,
+                                    PetscInt block) {
+  std::vector<double> samples;
+  for (PetscInt j0 = 0; j0 < m; j0 += block) {
+    const PetscInt b = std::min(block, m - j0);
+    Mat Z = rademacher_probes(op, b, seed, first + j0), Y;
+    TERRAIN_PETSC(MatMatMult(op, Z, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &Y));
+    const std::vector<double> d = column_dots(Z, Y);
+    samples.insert(samples.end(), d.begin(), d.end());
+    TERRAIN_PETSC(MatDestroy(&Z));
+    TERRAIN_PETSC(MatDestroy(&Y));
+  }
+  return samples;
+}
+
+// Orthonormalises the columns of the MATDENSE Y in place (column by column, classical
+// Gram–Schmidt twice); a column dependent on the earlier ones (A of low rank) is replaced by a
+// fresh Rademacher probe first, so Q always has full rank and stays independent of the later
+// probes.
+void orthonormalize(Mat Y, std::uint64_t seed, std::uint64_t spare_probe) {
+  MPI_Comm comm;
+  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(Y), &comm));
+  PetscInt k = 0;
+  TERRAIN_PETSC(MatGetSize(Y, nullptr, &k));
+  Vec v;
+  TERRAIN_PETSC(MatCreateVecs(Y, nullptr, &v));
+  BV bv;
+  TERRAIN_PETSC(BVCreate(comm, &bv));
+  TERRAIN_PETSC(BVSetType(bv, BVSVEC));
+  TERRAIN_PETSC(BVSetSizesFromVec(bv, v, k));
+  TERRAIN_PETSC(BVSetOrthogonalization(bv, BV_ORTHOG_CGS, BV_ORTHOG_REFINE_ALWAYS, PETSC_DEFAULT,
+                                       BV_ORTHOG_BLOCK_GS));
+  for (PetscInt j = 0; j < k; ++j) {
+    copy_column(Y, j, v);
+    TERRAIN_PETSC(BVInsertVec(bv, j, v));
+    double norm = 0;
+    PetscBool lindep = PETSC_FALSE;
+    TERRAIN_PETSC(BVOrthogonalizeColumn(bv, j, nullptr, &norm, &lindep));
+    if (lindep || norm == 0) {
+      Mat R = rademacher_probes(Y, 1, seed, spare_probe++);
+      copy_column(R, 0, v);
+      TERRAIN_PETSC(MatDestroy(&R));
+      TERRAIN_PETSC(BVInsertVec(bv, j, v));
+      TERRAIN_PETSC(BVOrthogonalizeColumn(bv, j, nullptr, &norm, &lindep));
+    }
+    TERRAIN_PETSC(BVScaleColumn(bv, j, 1.0 / norm));
+    Vec q;
+    TERRAIN_PETSC(BVGetColumn(bv, j, &q));
+    copy_to_column(q, Y, j);
+    TERRAIN_PETSC(BVRestoreColumn(bv, j, &q));
+  }
+  TERRAIN_PETSC(BVDestroy(&bv));
+  TERRAIN_PETSC(VecDestroy(&v));
+}
+}  // namespace
+
+TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscInt block) {
+  TERRAIN_CHECK(probes >= 3, "trace estimation needs at least 3 probes, got " << probes);
+  PetscInt N = 0;
+  TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
+  TraceEstimate t;
+  t.probes = probes;
+  t.seed = seed;
+
+  // Hutchinson.
+  t.samples = quadratic_forms(op, probes, seed, 0, block);
+  mean_and_stderr(t.samples, &t.hutchinson, &t.hutchinson_stderr);
+
+  // Hutch++ with the same budget: k products sketch, k measure the sketch, k probe the rest.
+  const PetscInt k = std::min<PetscInt>(probes / 3, N);
+  Mat S = rademacher_probes(op, k, seed, kHutchPlusPlusProbes), Q, AQ;
+  TERRAIN_PETSC(MatMatMult(op, S, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &Q));
+  TERRAIN_PETSC(MatDestroy(&S));
+  orthonormalize(Q, seed, kHutchPlusPlusProbes + 3 * std::uint64_t(k));
+  TERRAIN_PETSC(MatMatMult(op, Q, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &AQ));
+  const std::vector<double> top = column_dots(Q, AQ);
+  const double sketched = std::accumulate(top.begin(), top.end(), 0.0);
+  TERRAIN_PETSC(MatDestroy(&AQ));
+  // G ← (I − QQᵀ) G for fresh probes G, then their quadratic forms.
+  Mat G = rademacher_probes(op, k, seed, kHutchPlusPlusProbes + k), QtG, AG;
+  TERRAIN_PETSC(MatTransposeMatMult(Q, G, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &QtG));
+  Mat QQtG;
+  TERRAIN_PETSC(MatMatMult(Q, QtG, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &QQtG));
+  TERRAIN_PETSC(MatAXPY(G, -1.0, QQtG, SAME_NONZERO_PATTERN));
+  TERRAIN_PETSC(MatMatMult(op, G, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &AG));
+  const std::vector<double> rest = column_dots(G, AG);
+  double rest_mean = 0, rest_stderr = 0;
+  mean_and_stderr(rest, &rest_mean, &rest_stderr);
+  t.hutchpp = sketched + rest_mean;
+  t.hutchpp_stderr = rest_stderr;
+  for (Mat* m : {&Q, &G, &QtG, &QQtG, &AG}) TERRAIN_PETSC(MatDestroy(m));
+  return t;
+}
+
+}  // namespace terrain::spectral
