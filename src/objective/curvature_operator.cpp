@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "core/error.hpp"
+#include "objective/shell_product.hpp"
 
 namespace terrain::objective {
 
@@ -29,19 +30,6 @@ PetscErrorCode apply(Mat A, X x, Y y) {
 
 PetscErrorCode mult(Mat A, Vec x, Vec y) { return apply(A, x, y); }
 
-PetscErrorCode product_symbolic(Mat A, Mat B, Mat C, void** /*data*/) {
-  PetscFunctionBeginUser;
-  PetscInt m = 0, M = 0, n = 0, N = 0;
-  PetscCall(MatGetLocalSize(A, &m, nullptr));
-  PetscCall(MatGetSize(A, &M, nullptr));
-  PetscCall(MatGetLocalSize(B, nullptr, &n));
-  PetscCall(MatGetSize(B, nullptr, &N));
-  PetscCall(MatSetSizes(C, m, n, M, N));
-  PetscCall(MatSetType(C, MATDENSE));
-  PetscCall(MatSetUp(C));
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode product_numeric(Mat A, Mat B, Mat C, void* /*data*/) { return apply(A, B, C); }
 
 PetscErrorCode destroy_context(void* data) {
@@ -63,7 +51,7 @@ CurvatureOperator::CurvatureOperator(Objective& objective, Vec theta, Curvature 
   TERRAIN_PETSC(MatShellSetContextDestroy(mat_, destroy_context));
   TERRAIN_PETSC(MatShellSetOperation(mat_, MATOP_MULT, reinterpret_cast<void (*)(void)>(mult)));
   TERRAIN_PETSC(MatShellSetOperation(mat_, MATOP_MULT_TRANSPOSE, reinterpret_cast<void (*)(void)>(mult)));
-  TERRAIN_PETSC(MatShellSetMatProductOperation(mat_, MATPRODUCT_AB, product_symbolic,
+  TERRAIN_PETSC(MatShellSetMatProductOperation(mat_, MATPRODUCT_AB, dense_product_symbolic,
                                                product_numeric, nullptr, MATDENSE, MATDENSE));
   TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRIC, PETSC_TRUE));
   TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRY_ETERNAL, PETSC_TRUE));

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "objective/shell_product.hpp"
 
 namespace terrain::objective {
 
@@ -56,19 +57,6 @@ PetscErrorCode mult(Mat A, Vec x, Vec y) {
   PetscCall(apply_block(c, xa, c->n, ya, c->n, 1));
   PetscCall(VecRestoreArrayWrite(y, &ya));
   PetscCall(VecRestoreArrayRead(x, &xa));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode product_symbolic(Mat A, Mat B, Mat C, void** /*data*/) {
-  PetscFunctionBeginUser;
-  PetscInt m = 0, M = 0, n = 0, N = 0;
-  PetscCall(MatGetLocalSize(A, &m, nullptr));
-  PetscCall(MatGetSize(A, &M, nullptr));
-  PetscCall(MatGetLocalSize(B, nullptr, &n));
-  PetscCall(MatGetSize(B, nullptr, &N));
-  PetscCall(MatSetSizes(C, m, n, M, N));
-  PetscCall(MatSetType(C, MATDENSE));
-  PetscCall(MatSetUp(C));
   PetscFunctionReturn(0);
 }
 
@@ -125,7 +113,7 @@ RestrictedOperator::RestrictedOperator(Mat op, PetscInt begin, PetscInt end)
   TERRAIN_PETSC(MatShellSetOperation(mat_, MATOP_MULT, reinterpret_cast<void (*)(void)>(mult)));
   TERRAIN_PETSC(
       MatShellSetOperation(mat_, MATOP_MULT_TRANSPOSE, reinterpret_cast<void (*)(void)>(mult)));
-  TERRAIN_PETSC(MatShellSetMatProductOperation(mat_, MATPRODUCT_AB, product_symbolic,
+  TERRAIN_PETSC(MatShellSetMatProductOperation(mat_, MATPRODUCT_AB, dense_product_symbolic,
                                                product_numeric, nullptr, MATDENSE, MATDENSE));
   TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRIC, PETSC_TRUE));
   TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRY_ETERNAL, PETSC_TRUE));
