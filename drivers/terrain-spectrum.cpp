@@ -26,7 +26,7 @@ static const char help[] =
 
 #include "core/error.hpp"
 #include "core/session.hpp"
-#include "data/load_data.hpp"
+#include "objective/point_input.hpp"
 #include "io/run_schema.hpp"
 #include "io/spectrum_io.hpp"
 #include "spectral/analysis.hpp"
@@ -36,17 +36,6 @@ static const char help[] =
 using namespace terrain;
 
 namespace {
-
-// The architecture options: any of them means the network is given on the command line.
-const char* const kModelOptions[] = {"-model_widths",     "-model_activation", "-model_loss",
-                                     "-model_bias",       "-model_residual",   "-model_init_scale",
-                                     "-model_init_gamma", "-model_init_bias",  "-model_seed"};
-
-bool has_option(const char* name) {
-  PetscBool set = PETSC_FALSE;
-  TERRAIN_PETSC(PetscOptionsHasName(nullptr, nullptr, name, &set));
-  return set == PETSC_TRUE;
-}
 
 class SpectrumStudy {
  public:
@@ -59,81 +48,32 @@ class SpectrumStudy {
       data::DataConfig::from_options();
     }
   }
-  ~SpectrumStudy() { VecDestroy(&theta_); }
 
   void run() {
     setup();
-    load_point();
     analyse();
     print_results();
     output_results();
   }
 
  private:
-  // The network from -model_ options or the run file, the data from -data_ options or the
-  // options the run recorded; the output file is opened now so a bad path fails before the work.
+  // The point, its network and data (objective/point_input.hpp); the output file is opened
+  // before the work so a bad path fails early.
   void setup() {
-    const std::string& input = options_.input;
-    io::RunFile file = io::RunFile::open_read(PETSC_COMM_WORLD, input);
-    io::check_schema(file);
-    const bool run_file = file.has("/model");
-    bool model_given = false;
-    for (const char* name : kModelOptions) model_given = model_given || has_option(name);
-    if (model_given) {
-      arch_ = model::Architecture::from_options();
-    } else {
-      TERRAIN_CHECK(run_file,
-                    input << ": no /model (a parameter file?): give the network with -model_widths "
-                             "and the other -model_ options");
-      arch_ = io::read_model(file);
-    }
-    if (!has_option("-data_source") && options_.data_from_run) {
-      const auto recorded = io::recorded_options(file, "-data_");
-      TERRAIN_CHECK(!recorded.empty(),
-                    input << " records no -data_ options: give -data_source and the "
-                             "other -data_ options of the training run");
-      // Options on the command line win over the recorded ones.
-      for (const auto& [name, value] : recorded)
-        if (!has_option(name.c_str()))
-          TERRAIN_PETSC(
-              PetscOptionsSetValue(nullptr, name.c_str(), value.empty() ? nullptr : value.c_str()));
-      data_from_ = input;
-    }
-    if (run_file && file.has("/data")) recorded_data_ = io::read_data_info(file);
-    file.close();
-
-    data_config_ = data::DataConfig::from_options();
-    data_ = data::load_data(PETSC_COMM_WORLD, data_config_);
-    if (recorded_data_ && recorded_data_->n_train != data_.train.n_global)
-      PetscPrintf(PETSC_COMM_WORLD,
-                  "warning: %s was trained on %lld samples, the data given have %lld\n",
-                  input.c_str(), static_cast<long long>(recorded_data_->n_train),
-                  static_cast<long long>(data_.train.n_global));
-    objective_ = std::make_unique<objective::Objective>(PETSC_COMM_WORLD, arch_, data_.train);
-    theta_ = objective_->create_vec();
-
-    const bool same = options_.output == input;
+    in_ = objective::load_point_input(PETSC_COMM_WORLD, options_.input, options_.step,
+                                      options_.data_from_run);
+    const bool same = options_.output == options_.input;
     output_ = std::make_unique<io::RunFile>(
-        same ? io::RunFile::open_update(PETSC_COMM_WORLD, input)
+        same ? io::RunFile::open_update(PETSC_COMM_WORLD, options_.input)
              : io::RunFile::create(PETSC_COMM_WORLD, options_.output));
-  }
-
-  void load_point() {
-    io::read_point(PETSC_COMM_WORLD, options_.input, arch_, options_.step, theta_);
-    point_.step = options_.step;
-    point_.source = options_.input + (options_.step < 0 ? ":/params"
-                                                        : ":/trajectory/params (step " +
-                                                              std::to_string(options_.step) + ")");
-    PetscPrintf(PETSC_COMM_WORLD, "terrain-spectrum: %s, %d parameters, %s: %d samples%s, %s\n",
-                point_.source.c_str(), int(objective_->n_params()), data_.name.c_str(),
-                int(data_.train.n_global),
-                data_from_.empty() ? "" : (" (-data_ options of " + data_from_ + ")").c_str(),
+    PetscPrintf(PETSC_COMM_WORLD, "terrain-spectrum: %s, %s\n", in_->describe().c_str(),
                 spectral::to_string(eigen_.op));
   }
 
   void analyse() {
     analysis_ =
-        std::make_unique<spectral::Analysis>(*objective_, data_.train, theta_, eigen_, options_);
+        std::make_unique<spectral::Analysis>(*in_->objective, in_->data.train, in_->theta, eigen_,
+                                             options_);
     analysis_->run();
   }
 
@@ -241,13 +181,14 @@ class SpectrumStudy {
     io::RunFile& file = *output_;
     if (options_.output != options_.input) {  // a new, self-contained file
       io::write_header(file);
-      io::write_model(file, arch_, objective_->network().layout());
-      io::write_data_info(file, data_.name, data_.source, data_.train.n_global, data_.test.n_global,
-                          data_.train.d_in, data_.train.d_out);
-      io::write_params(file, theta_);
+      const data::Data& d = in_->data;
+      io::write_model(file, in_->arch, in_->objective->network().layout());
+      io::write_data_info(file, d.name, d.source, d.train.n_global, d.test.n_global, d.train.d_in,
+                          d.train.d_out);
+      io::write_params(file, in_->theta);
     }
     const spectral::SpectrumReport& r = analysis_->report();
-    io::write_spectrum_report(file, options_.name, r, point_, analysis_->largest_vectors(),
+    io::write_spectrum_report(file, options_.name, r, in_->point, analysis_->largest_vectors(),
                               analysis_->smallest_vectors());
     file.commit();
     PetscPrintf(PETSC_COMM_WORLD, "wrote %s:/spectrum/%s (%lld H.v, %.1f s)\n",
@@ -257,14 +198,7 @@ class SpectrumStudy {
 
   spectral::SpectrumOptions options_;
   spectral::EigenOptions eigen_;
-  model::Architecture arch_;
-  data::DataConfig data_config_;
-  data::Data data_;
-  std::optional<io::DataInfo> recorded_data_;
-  std::string data_from_;
-  std::unique_ptr<objective::Objective> objective_;
-  Vec theta_ = nullptr;
-  io::PointSource point_;
+  std::unique_ptr<objective::PointInput> in_;
   std::unique_ptr<io::RunFile> output_;
   std::unique_ptr<spectral::Analysis> analysis_;
 };

@@ -1,0 +1,51 @@
+#pragma once
+// Where a study of one point (terrain-spectrum, -critical, -embed) gets its point from: a run
+// file (its /params or a saved /trajectory/params step) or a bare parameter file. The network
+// comes from the -model_ options when any is given, else from the run file's /model; the data
+// come from the -data_ options when -data_source is given, else from the -data_ options the run
+// recorded (command-line options win over recorded ones), so a chain of drivers keeps using the
+// training data without repeating them.
+#include <mpi.h>
+#include <petscvec.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "data/data_config.hpp"
+#include "data/dataset.hpp"
+#include "io/run_schema.hpp"
+#include "io/spectrum_io.hpp"
+#include "model/architecture.hpp"
+#include "objective/objective.hpp"
+
+namespace terrain::objective {
+
+struct PointInput {
+  model::Architecture arch;
+  data::DataConfig data_config;
+  data::Data data;
+  std::string data_from;                    // the run file whose -data_ options were used, or ""
+  std::optional<io::DataInfo> recorded;     // the input's /data, when it has one
+  io::PointSource point;                    // "run.h5:/params", step
+  std::unique_ptr<Objective> objective;     // on the training data
+  Vec theta = nullptr;                      // the point (owned)
+
+  PointInput() = default;
+  PointInput(const PointInput&) = delete;
+  PointInput& operator=(const PointInput&) = delete;
+  ~PointInput() { VecDestroy(&theta); }
+
+  // One line for the log: "run.h5:/params, 49 parameters, target1d: 100 samples".
+  std::string describe() const;
+};
+
+// True when any -model_ option is on the command line.
+bool model_options_given();
+
+// Collective. Reads the architecture, loads the data, builds the objective and reads the point
+// (step −1: /params). With data_from_run false the -data_ options must be given.
+std::unique_ptr<PointInput> load_point_input(MPI_Comm comm, const std::string& path,
+                                             PetscInt step, bool data_from_run = true);
+
+}  // namespace terrain::objective
