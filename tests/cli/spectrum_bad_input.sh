@@ -3,6 +3,7 @@
 # non-zero on every rank within the time limit, prints exactly one "terrain-spectrum: error:" line naming the option or file, and
 # never changes the run file it was asked to update (nor leaves a temporary behind).
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/errors.bash"
 cd "$source_dir"
 
 # --- fixtures ---
@@ -26,20 +27,8 @@ PY
 # expect_error <what the message must contain> <terrain-spectrum arguments...>
 cases=0
 expect_error() {
-  local needle=$1
-  shift
   cases=$((cases + 1))
-  for np in $((1 + cases % 2)) 3; do
-    run_mpi "$np" "$build/terrain-spectrum" "$@" > "$work/stdout" 2> "$work/stderr"
-    local rc=$?
-    if ((rc == 0)); then fail "np=$np exit 0 for: $*"; continue; fi
-    if ((rc == 124)); then fail "np=$np hung for: $*"; continue; fi
-    local lines
-    lines=$(grep -c "^terrain-spectrum: error:" "$work/stderr")
-    ((lines == 1)) || fail "np=$np printed $lines error lines for: $* ($(cat "$work/stderr"))"
-    grep "^terrain-spectrum: error:" "$work/stderr" | grep -qF -- "$needle" \
-      || fail "np=$np message lacks '$needle': $(grep error: "$work/stderr")"
-  done
+  expect_error_from terrain-spectrum "$((1 + cases % 2)) 3" "$@"
   cmp -s "$work/good.h5" "$work/good.copy" || { fail "the run file changed after: $*"; cp "$work/good.copy" "$work/good.h5"; }
   ls "$work" | grep -q "\.tmp\." && fail "a temporary file was left behind by: $*"
 }

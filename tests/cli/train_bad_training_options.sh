@@ -2,6 +2,7 @@
 # every rank within the time limit and prints exactly one "terrain-train: error:" line naming the
 # option or file; a refused restart leaves the run file as it was.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/errors.bash"
 cd "$source_dir"
 base=(-options_file inputs/quickstart.opts -data_n 50 -data_n_test 0 -train_steps 5 -hess_nev 0)
 "$python" - "$work" <<'PY'
@@ -13,21 +14,7 @@ run_mpi 2 "$build/terrain-train" "${base[@]}" -output "$work/good.h5" > /dev/nul
 cp "$work/good.h5" "$work/good.copy"
 
 # expect_error <ranks> <what the message must contain> <terrain-train arguments...>
-expect_error() {
-  local ranks=$1 needle=$2
-  shift 2
-  for np in $ranks; do
-    run_mpi "$np" "$build/terrain-train" "$@" > "$work/stdout" 2> "$work/stderr"
-    local rc=$?
-    if ((rc == 0)); then fail "np=$np exit 0 for: $*"; continue; fi
-    if ((rc == 124)); then fail "np=$np hung for: $*"; continue; fi
-    local lines
-    lines=$(grep -c "^terrain-train: error:" "$work/stderr")
-    ((lines == 1)) || fail "np=$np printed $lines error lines for: $* ($(cat "$work/stderr"))"
-    grep "^terrain-train: error:" "$work/stderr" | grep -qF -- "$needle" \
-      || fail "np=$np message lacks '$needle': $(grep error: "$work/stderr")"
-  done
-}
+expect_error() { expect_error_from terrain-train "$1" "$2" "${@:3}"; }
 
 out=(-output "$work/out.h5")
 # Every case at 3 ranks (the most ranks to disagree); a few also alone (an mpirun of one failing
