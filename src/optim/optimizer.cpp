@@ -7,7 +7,7 @@
 namespace terrain::optim {
 
 const char* to_string(Method m) {
-  static const char* const names[] = {"gd", "sgd", "momentum", "nesterov", "adam"};
+  static const char* const names[] = {"gd", "sgd", "momentum", "nesterov", "adam", "sfn"};
   return names[static_cast<int>(m)];
 }
 
@@ -21,6 +21,7 @@ Optimizer::Optimizer(const OptimizerSettings& settings, Vec like) : settings_(se
   switch (settings_.method) {
     case Method::gd:
     case Method::sgd:
+    case Method::sfn:
       break;
     case Method::momentum:
     case Method::nesterov:
@@ -47,6 +48,7 @@ void Optimizer::step(Vec theta, Vec grad, double lr, PetscInt t, double grad_sca
   switch (settings_.method) {
     case Method::gd:
     case Method::sgd:
+    case Method::sfn:  // `grad` is the saddle-free direction here
       for (PetscInt i = 0; i < n; ++i) x[i] -= lr * (grad_scale * g[i] + wd * x[i]);
       break;
     case Method::momentum:

@@ -5,7 +5,7 @@
 namespace terrain::optim {
 
 namespace {
-const char* const kMethods[] = {"gd", "sgd", "momentum", "nesterov", "adam"};
+const char* const kMethods[] = {"gd", "sgd", "momentum", "nesterov", "adam", "sfn"};
 const char* const kSchedules[] = {"constant", "step", "cosine"};
 
 PetscErrorCode read_options(TrainConfig* c) {
@@ -23,8 +23,8 @@ PetscErrorCode read_options(TrainConfig* c) {
   PetscOptionsBegin(PETSC_COMM_WORLD, "train_", "Training", "terrain-train");
   PetscCall(PetscOptionsEList("-optimizer",
                               "gd (full batch), sgd (needs -train_batch), momentum, "
-                              "nesterov, adam",
-                              "", kMethods, 5, kMethods[method], &method, nullptr));
+                              "nesterov, adam, sfn (saddle-free Newton, full batch)",
+                              "", kMethods, 6, kMethods[method], &method, nullptr));
   PetscCall(PetscOptionsReal("-lr", "Learning rate (the schedule's base rate)", "", s.lr, &s.lr,
                              nullptr));
   PetscCall(PetscOptionsInt("-steps", "Parameter updates (0 only evaluates)", "", c->steps,
@@ -43,6 +43,11 @@ PetscErrorCode read_options(TrainConfig* c) {
                              &o.beta2, nullptr));
   PetscCall(PetscOptionsReal("-adam_epsilon", "Adam: added to sqrt(v)", "", o.epsilon, &o.epsilon,
                              nullptr));
+  PetscCall(PetscOptionsInt("-sfn_krylov",
+                            "sfn: Lanczos steps of the Krylov space of H (one H.v each per step)",
+                            "", o.sfn.krylov, &o.sfn.krylov, nullptr));
+  PetscCall(PetscOptionsReal("-sfn_damping", "sfn: delta in the step -lr V Q (|Lambda| + delta)^-1 Q'V'g",
+                             "", o.sfn.damping, &o.sfn.damping, nullptr));
   PetscCall(PetscOptionsReal("-weight_decay", "L2 weight decay (decoupled, AdamW-style, for adam)",
                              "", o.weight_decay, &o.weight_decay, nullptr));
   PetscCall(PetscOptionsReal("-clip_norm",
@@ -143,6 +148,11 @@ void TrainConfig::validate() const {
       "-train_optimizer sgd needs -train_batch B > 0 (full batch is -train_optimizer gd)");
   TERRAIN_CHECK(o.method != Method::gd || batch == 0,
                 "-train_optimizer gd is full-batch; with -train_batch use -train_optimizer sgd");
+  TERRAIN_CHECK(o.method != Method::sfn || batch == 0,
+                "-train_optimizer sfn is full-batch only; drop -train_batch");
+  TERRAIN_CHECK(o.sfn.krylov >= 1, "-train_sfn_krylov must be at least 1, got " << o.sfn.krylov);
+  TERRAIN_CHECK(o.sfn.damping >= 0,
+                "-train_sfn_damping must be non-negative, got " << o.sfn.damping);
   TERRAIN_CHECK(o.momentum >= 0 && o.momentum < 1,
                 "-train_momentum must lie in [0, 1), got " << o.momentum);
   TERRAIN_CHECK(o.beta1 >= 0 && o.beta1 < 1,
@@ -195,6 +205,10 @@ std::vector<io::Setting> TrainConfig::identity() const {
   if (minibatch()) s.push_back({"seed", I(seed)});
   if (optimizer.method == Method::momentum || optimizer.method == Method::nesterov)
     s.push_back({"momentum", optimizer.momentum});
+  if (optimizer.method == Method::sfn) {
+    s.push_back({"sfn_krylov", I(optimizer.sfn.krylov)});
+    s.push_back({"sfn_damping", optimizer.sfn.damping});
+  }
   if (optimizer.method == Method::adam) {
     s.push_back({"adam_beta1", optimizer.beta1});
     s.push_back({"adam_beta2", optimizer.beta2});

@@ -48,6 +48,7 @@ Trainer::Trainer(MPI_Comm comm, const model::Architecture& arch, const data::Dat
       monitor_(*full_, data, config, arch.seed) {
   MPI_Comm_size(comm_, &size_);
   TERRAIN_PETSC(VecDuplicate(theta_, &grad_));
+  if (config_.optimizer.method == Method::sfn) TERRAIN_PETSC(VecDuplicate(theta_, &direction_));
   if (config_.minibatch()) {
     sampler_.emplace(data.train.n_global, config_.batch, config_.seed);
     batch_ = std::make_unique<objective::Objective>(comm, arch, data.train);
@@ -57,6 +58,7 @@ Trainer::Trainer(MPI_Comm comm, const model::Architecture& arch, const data::Dat
 
 Trainer::~Trainer() noexcept {
   VecDestroy(&grad_);
+  VecDestroy(&direction_);
   VecDestroy(&theta_);
 }
 
@@ -128,7 +130,13 @@ Trainer::Outcome Trainer::run(const std::function<void(PetscInt)>& checkpoint,
     const double scale = config_.clip_norm > 0 && grad_norm > config_.clip_norm
                              ? config_.clip_norm / grad_norm
                              : 1.0;
-    optimizer_.step(theta_, grad_, lr, t, scale);
+    if (config_.optimizer.method == Method::sfn) {
+      // The direction from the gradient at θ_t (the objective's cache is still at θ_t).
+      saddle_free_direction(f, theta_, grad_, config_.optimizer.sfn, direction_);
+      optimizer_.step(theta_, direction_, lr, t, scale);
+    } else {
+      optimizer_.step(theta_, grad_, lr, t, scale);
+    }
     interval_time_ += MPI_Wtime() - t1;
   }
 }

@@ -92,6 +92,7 @@ class Trainer {
   std::unique_ptr<objective::Objective> full_, batch_;  // batch_ only for minibatch training
   std::optional<MinibatchSampler> sampler_;
   Vec theta_ = nullptr, grad_ = nullptr;
+  Vec direction_ = nullptr;  // -train_optimizer sfn: the saddle-free Newton direction
   Optimizer optimizer_;
   Monitor monitor_;
 

@@ -1,0 +1,186 @@
+static const char help[] =
+    "terrain-critical: from a point where training stalled (a run file's /params or a saved\n"
+    "step, or a parameter file), converge to a nearby critical point of the loss and classify it.\n"
+    "-critical_method newton: Newton-Krylov on grad L = 0 (PETSc SNES newtonls, the exact Hessian\n"
+    "as Jacobian, MINRES, the l2 line search on |grad L|^2, inexact solves), to the nearest\n"
+    "critical point of any index. -critical_method sfn: saddle-free Newton steps downhill (they\n"
+    "are repelled by saddles) until |grad L|_2 <= -critical_sfn_switch, then Newton. One line per\n"
+    "iteration, then the Hessian spectrum at the point (all eigenvalues and the inertia when\n"
+    "n_params <= 4000, else the extreme ends and a matrix-free count of negative eigenvalues) and\n"
+    "what the point is. Writes a new run file: /params = the point, /critical/<name> (history),\n"
+    "/spectrum/<name> (classification). Not converged in -critical_max_it: the file is still\n"
+    "written (converged = 0, with the reason) and the exit code is 0.\n\n"
+    "Sample runs:\n"
+    "  mpirun -np 2 terrain-train -options_file inputs/critical/relu_1_4_1_train.opts\n"
+    "  mpirun -np 2 terrain-critical -options_file inputs/critical/relu_1_4_1.opts\n"
+    "  mpirun -np 2 terrain-critical -input relu_1_4_1_run.h5 -output crit.h5 -critical_gtol 1e-10\n"
+    "  mpirun -np 2 terrain-critical -input relu_1_4_1_run.h5 -output sfn.h5 -critical_method sfn\n"
+    "  terrain-plot relu_1_4_1_critical.h5 --kind critical\n\n";
+
+#include <petscvec.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/session.hpp"
+#include "io/critical_io.hpp"
+#include "io/run_schema.hpp"
+#include "io/spectrum_io.hpp"
+#include "objective/point_input.hpp"
+#include "optim/critical_search.hpp"
+#include "optim/newton_krylov.hpp"
+#include "spectral/analysis.hpp"
+#include "spectral/eigen_options.hpp"
+#include "spectral/spectrum_options.hpp"
+
+using namespace terrain;
+
+namespace {
+
+class CriticalStudy {
+ public:
+  // Every option block is read first, so -help lists them all and bad options fail early.
+  CriticalStudy()
+      : options_(optim::CriticalOptions::from_options()),
+        newton_(optim::NewtonSettings::from_options()),
+        eigen_(spectral::EigenOptions::from_options()) {
+    if (core::help_requested()) {
+      model::Architecture::from_options();
+      data::DataConfig::from_options();
+    }
+  }
+
+  ~CriticalStudy() { VecDestroy(&start_); }
+  CriticalStudy(const CriticalStudy&) = delete;
+  CriticalStudy& operator=(const CriticalStudy&) = delete;
+
+  void run() {
+    setup();
+    search();
+    classify();
+    print_results();
+    output_results();
+  }
+
+ private:
+  // The point, its network and data; the output file is created before the work so a bad path
+  // fails early.
+  void setup() {
+    in_ = objective::load_point_input(PETSC_COMM_WORLD, options_.input, options_.step);
+    output_ = std::make_unique<io::RunFile>(io::RunFile::create(PETSC_COMM_WORLD, options_.output));
+    PetscPrintf(PETSC_COMM_WORLD, "terrain-critical: %s, method %s, gtol %.1e\n",
+                in_->describe().c_str(), optim::to_string(options_.method), newton_.gtol);
+    if (options_.store_start) {
+      TERRAIN_PETSC(VecDuplicate(in_->theta, &start_));
+      TERRAIN_PETSC(VecCopy(in_->theta, start_));
+    }
+  }
+
+  void search() {
+    auto print = [](const optim::NewtonIteration& x, const char* phase) {
+      if (x.iteration == 0)
+        PetscPrintf(PETSC_COMM_WORLD, "%5s %6s %15s %11s %11s %11s %8s %7s\n", "iter", "phase",
+                    "loss", "|g|_1", "|g|_2", "|step|", "length", "krylov");
+      PetscPrintf(PETSC_COMM_WORLD, "%5d %6s %15.8e %11.3e %11.3e %11.3e %8.2e %7d\n",
+                  int(x.iteration), phase, x.loss, x.grad_norm1, x.grad_norm2, x.step_norm,
+                  x.step_length, int(x.krylov_iterations));
+    };
+    search_ = optim::search_critical_point(*in_->objective, in_->theta, options_.method, newton_,
+                                           options_.sfn, options_.sfn_steps, options_.sfn_switch,
+                                           print);
+  }
+
+  void classify() {
+    spectral::SpectrumOptions s = optim::critical_spectrum_options(in_->objective->n_params());
+    s.input = options_.input;
+    s.output = options_.output;
+    s.name = options_.name;
+    s.step = options_.step;
+    analysis_ = std::make_unique<spectral::Analysis>(*in_->objective, in_->data.train, in_->theta,
+                                                     eigen_, s);
+    analysis_->run();
+  }
+
+  void print_results() {
+    const MPI_Comm w = PETSC_COMM_WORLD;
+    const optim::NewtonResult& r = search_.result;
+    const optim::NewtonIteration& last = r.history.back();
+    if (r.converged)
+      PetscPrintf(w, "converged: %s after %d iterations (%lld H.v, %.2f s)\n", r.reason.c_str(),
+                  int(r.history.size() - 1), static_cast<long long>(r.n_matvec), r.seconds);
+    else
+      PetscPrintf(w,
+                  "warning: not converged: %s after %d iterations, |grad L|_1 %.3e (%lld H.v, "
+                  "%.2f s); the last iterate is written\n",
+                  r.reason.c_str(), int(r.history.size() - 1), last.grad_norm1,
+                  static_cast<long long>(r.n_matvec), r.seconds);
+    const spectral::SpectrumReport& s = analysis_->report();
+    if (s.full)
+      PetscPrintf(w, "Hessian: all %d eigenvalues from %.6e to %.6e\n", int(s.full->values.size()),
+                  s.full->values.front(), s.full->values.back());
+    if (s.extreme && !s.extreme->smallest.values.empty() && !s.extreme->largest.values.empty())
+      PetscPrintf(w, "Hessian: lambda_min %.6e, lambda_max %.6e\n",
+                  s.extreme->smallest.values.front(), s.extreme->largest.values.front());
+    if (s.inertia)
+      PetscPrintf(w, "inertia: n- %lld, n0 %lld, n+ %lld at tau %.3e\n",
+                  static_cast<long long>(s.inertia->n_neg),
+                  static_cast<long long>(s.inertia->n_zero),
+                  static_cast<long long>(s.inertia->n_pos), s.inertia->tol);
+    if (s.count)
+      PetscPrintf(w, "eigenvalues below -tau (matrix-free): %s%lld\n",
+                  s.count->capped ? "at least " : "", static_cast<long long>(s.count->n_neg));
+    PetscPrintf(w, "classification: %s\n", s.classification.text.c_str());
+  }
+
+  void output_results() {
+    io::RunFile& file = *output_;
+    io::write_header(file);
+    const data::Data& d = in_->data;
+    io::write_model(file, in_->arch, in_->objective->network().layout());
+    io::write_data_info(file, d.name, d.source, d.train.n_global, d.test.n_global, d.train.d_in,
+                        d.train.d_out);
+    io::write_params(file, in_->theta);
+    io::CriticalRecord c;
+    c.method = optim::to_string(options_.method);
+    c.result = search_.result;
+    c.sfn_iterations = search_.sfn_iterations;
+    c.gtol = newton_.gtol;
+    c.source = in_->point.source;
+    c.step = in_->point.step;
+    {
+      Vec g = nullptr;
+      TERRAIN_PETSC(VecDuplicate(in_->theta, &g));
+      in_->objective->gradient(in_->theta, g);
+      PetscReal inf = 0;
+      TERRAIN_PETSC(VecNorm(g, NORM_INFINITY, &inf));
+      c.grad_norm_inf = inf;
+      VecDestroy(&g);
+    }
+    io::write_critical(file, options_.name, c, start_);
+    io::write_spectrum_report(file, options_.name, analysis_->report(), in_->point);
+    file.commit();
+    PetscPrintf(PETSC_COMM_WORLD, "wrote %s:/critical/%s and /spectrum/%s\n",
+                options_.output.c_str(), options_.name.c_str(), options_.name.c_str());
+  }
+
+  optim::CriticalOptions options_;
+  optim::NewtonSettings newton_;
+  spectral::EigenOptions eigen_;
+  std::unique_ptr<objective::PointInput> in_;
+  std::unique_ptr<io::RunFile> output_;
+  std::unique_ptr<spectral::Analysis> analysis_;
+  optim::CriticalSearch search_;
+  Vec start_ = nullptr;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return core::run_driver(argc, argv, help, [] {
+    CriticalStudy study;
+    if (core::help_requested()) return;
+    study.run();
+  });
+}

@@ -1,0 +1,79 @@
+"""terrain-plot figure of terrain-critical's /critical/<name> groups (--kind):
+
+  critical  the convergence history: |grad L|_1 (with the tolerance gtol) and the loss against
+            the iteration, log scale; saddle-free Newton rows (method sfn) shaded; the title has
+            the result and the classification from /spectrum/<name>
+
+The group is /critical/<--spectrum NAME> when given (terrain-critical writes /critical/<name>
+and /spectrum/<name> under the same name), else the first /critical group.
+
+Sample runs:
+  terrain-plot relu_1_4_1_critical.h5 --kind critical -o history.png
+  terrain-plot sfn.h5 --kind critical --spectrum sfn
+"""
+import textwrap
+
+import h5py
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def critical_group(f, args):
+    groups = f.get("critical")
+    names = sorted(groups.keys()) if isinstance(groups, h5py.Group) else []
+    if not names:
+        raise ValueError("no /critical group (run terrain-critical first)")
+    name = getattr(args, "spectrum", None)
+    if name is None:
+        name = names[0]
+    if name not in names:
+        raise ValueError(f"no /critical/{name} (available: {', '.join(names)})")
+    return name, groups[name]
+
+
+def column(group, name):
+    if name not in group:
+        raise ValueError(f"{group.name} has no {name}")
+    return np.asarray(group[name][...], dtype=np.float64)
+
+
+def draw_critical(f, path, args):
+    name, g = critical_group(f, args)
+    it = column(g, "iteration")
+    g1 = column(g, "grad_norm1")
+    loss = column(g, "loss")
+    a = g.attrs
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 7), sharex=True)
+    sfn = int(a.get("sfn_iterations", 0))
+    for ax in (top, bottom):
+        if sfn > 0:
+            ax.axvspan(0, sfn, color="0.9", label="saddle-free Newton")
+        ax.grid(True, which="both", alpha=0.3)
+    top.semilogy(it, np.maximum(g1, 1e-300), "o-", ms=3, color="tab:blue", label="|grad L|_1")
+    if "gtol" in a:
+        top.axhline(float(a["gtol"]), color="tab:red", ls="--", lw=1, label=f"gtol {float(a['gtol']):.0e}")
+    top.set_ylabel("|grad L|_1")
+    top.legend(loc="best", fontsize=8)
+    positive = loss > 0
+    if positive.all():
+        bottom.semilogy(it, loss, "o-", ms=3, color="tab:green")
+    else:
+        bottom.plot(it, loss, "o-", ms=3, color="tab:green")
+    bottom.set_ylabel("loss")
+    bottom.set_xlabel("iteration")
+    status = "converged" if int(a.get("converged", 0)) else "not converged"
+    lines = [f"/critical/{name}: {text(a.get('method', '?'))}, {status} ({text(a.get('reason', ''))}), "
+             f"{int(a.get('n_matvec', 0))} H.v"]
+    spectrum = f.get(f"spectrum/{name}")
+    if isinstance(spectrum, h5py.Group) and "classification" in spectrum.attrs:
+        lines += textwrap.wrap(text(spectrum.attrs["classification"]), 95)
+    top.set_title("\n".join(lines), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+KINDS = {"critical": ("convergence history of terrain-critical (|grad L|_1 and loss)", draw_critical)}
