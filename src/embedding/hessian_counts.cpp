@@ -1,0 +1,45 @@
+#include "embedding/hessian_counts.hpp"
+
+#include "core/error.hpp"
+#include "embedding/replicated.hpp"
+#include "objective/curvature_operator.hpp"
+#include "objective/dense_assembly.hpp"
+#include "objective/objective.hpp"
+#include "spectral/dense_eigenvalues.hpp"
+#include "spectral/inertia.hpp"
+
+namespace terrain::embedding {
+
+HessianCounts hessian_counts(MPI_Comm comm, const model::Architecture& arch,
+                             const std::vector<double>& theta, const data::Dataset& train,
+                             double tol) {
+  TERRAIN_CHECK(static_cast<long>(theta.size()) <= kCountsMaxParams,
+                "-embed_counts assembles the dense Hessian: at most " << kCountsMaxParams
+                                                                      << " parameters, this network has "
+                                                                      << theta.size());
+  TERRAIN_CHECK(tol > 0, "-embed_counts_tol must be positive, got " << tol);
+  objective::Objective f(comm, arch, train);
+  Vec x = f.create_vec(), g = f.create_vec();
+  distribute(theta, x);
+  HessianCounts c;
+  f.gradient(x, g);
+  TERRAIN_PETSC(VecNorm(g, NORM_2, &c.grad_norm));
+  {
+    objective::CurvatureOperator op(f, x, objective::Curvature::hessian);
+    Mat dense = objective::assemble_dense(op.mat(), 256);
+    try {
+      c.eigenvalues = spectral::dense_eigenvalues(dense, spectral::DenseSolver::automatic);
+    } catch (...) {
+      MatDestroy(&dense);
+      throw;
+    }
+    TERRAIN_PETSC(MatDestroy(&dense));
+  }
+  TERRAIN_PETSC(VecDestroy(&g));
+  TERRAIN_PETSC(VecDestroy(&x));
+  c.inertia = spectral::inertia_from_eigenvalues(c.eigenvalues, tol);
+  c.inertia.method = "dense eigenvalues";
+  return c;
+}
+
+}  // namespace terrain::embedding
