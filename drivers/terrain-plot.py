@@ -199,11 +199,16 @@ def main(argv=None):
     parser.add_argument("-o", "--output", help="PNG to write (default: the run file with .png)")
     parser.add_argument("--spectrum", metavar="NAME",
                         help="which /spectrum/<NAME> to draw (default: final, else the first)")
+    parser.add_argument("--also", nargs="*", metavar="RUN", default=[],
+                        help="further run files for the figures that compare several "
+                             "(width_eigenvalues, features)")
     parser.add_argument("--dpi", type=int, default=120, help="resolution of the PNG")
     args = parser.parse_args(argv)
     output = args.output or os.path.splitext(args.run)[0] + ".png"
 
     try:
+        for extra in args.also:  # a missing or broken --also file is named in the error
+            open_run(extra).close()
         if args.kind != "overview":
             draw_plugin(args.kind, kinds[args.kind][1], args, output)
             print(f"{PROGRAM}: wrote {output}")

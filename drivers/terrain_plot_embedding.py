@@ -1,0 +1,182 @@
+"""terrain-plot figures of the embedding principle (--kind), from terrain-embed's
+/embedding/<name> groups and the dense spectra of terrain-critical / terrain-spectrum:
+
+  width_eigenvalues  sorted |eigenvalues| of the Hessian of each network (this file and the
+                     --also files, e.g. a critical point and its embeddings into wider
+                     networks) on a log axis, positive blue, negative red, with the reference
+                     line |λ| = 1e-11 and (n−, n0, n+) per network
+  similarity         the cosine similarity of the neurons' input directions, sorted by group
+                     (terrain-embed -embed_mode reduce), group boundaries marked
+  agreement          the prediction-agreement matrix of two networks (compare or reduce)
+  features           (angle, amplitude) of the neurons of 1-D-input two-layer networks (this
+                     file and the --also files, terrain-embed -embed_mode features)
+
+Sample runs:
+  terrain-plot w2_critical.h5 --also w3.h5 w4.h5 --kind width_eigenvalues -o counts.png
+  terrain-plot reduced.h5 --kind similarity
+  terrain-plot compare.h5 --kind agreement
+  terrain-plot f3.h5 --also f4.h5 f5.h5 --kind features
+"""
+import os
+
+import h5py
+import matplotlib.pyplot as plt
+import numpy as np
+
+REFERENCE = 1e-11  # the line between "zero" and non-zero eigenvalues of the issue's plot
+
+
+def _text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _widths(f):
+    model = f.get("model")
+    if isinstance(model, h5py.Group) and "widths" in model.attrs:
+        return "-".join(str(int(w)) for w in np.atleast_1d(model.attrs["widths"]))
+    return "?"
+
+
+def _embedding(f, path, needs):
+    """The first /embedding/<name> group that has the dataset `needs` (or --embedding NAME)."""
+    groups = f.get("embedding")
+    names = sorted(groups.keys()) if isinstance(groups, h5py.Group) else []
+    for name in names:
+        if needs in groups[name]:
+            return name, groups[name]
+    raise ValueError(f"{path}: no /embedding/<name>/{needs} (groups: {', '.join(names) or 'none'})")
+
+
+def _files(path, args):
+    return [path] + list(getattr(args, "also", None) or [])
+
+
+def dense_eigenvalues(f, path):
+    """All Hessian eigenvalues at the file's /params, ascending: an embedding's
+    eigenvalues_after, else a spectrum's full/eigenvalues."""
+    groups = f.get("embedding")
+    if isinstance(groups, h5py.Group):
+        for name in sorted(groups.keys()):
+            if "eigenvalues_after" in groups[name]:
+                return np.sort(np.asarray(groups[name]["eigenvalues_after"][...], dtype=float))
+    spectra = f.get("spectrum")
+    if isinstance(spectra, h5py.Group):
+        for name in sorted(spectra.keys()):
+            if "full" in spectra[name] and "eigenvalues" in spectra[name]["full"]:
+                return np.sort(np.asarray(spectra[name]["full"]["eigenvalues"][...], dtype=float))
+    raise ValueError(f"{path}: no dense spectrum (terrain-embed -embed_counts, terrain-critical on "
+                     "a small network, or terrain-spectrum -spectrum_full)")
+
+
+def counts(values, tol=REFERENCE):
+    """(n−, n0, n+) with the half-open convention of spectral::Inertia."""
+    return (int(np.sum(values < -tol)), int(np.sum((values >= -tol) & (values < tol))),
+            int(np.sum(values >= tol)))
+
+
+def draw_width_eigenvalues(f, path, args):
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    paths = _files(path, args)
+    offsets = np.linspace(-0.18, 0.18, len(paths)) if len(paths) > 1 else [0.0]
+    for k, p in enumerate(paths):
+        with h5py.File(p, "r") as g:
+            values = dense_eigenvalues(g, p)
+            label = _widths(g)
+        order = np.argsort(np.abs(values))[::-1]
+        x = np.arange(1, len(values) + 1) + offsets[k]
+        y = np.abs(values[order])
+        y = np.where(y > 0, y, 1e-18)  # an exact zero still shows, at the bottom
+        colours = np.where(values[order] < 0, "tab:red", "tab:blue")
+        marker = "osD^v<>"[k % 7]
+        n = counts(values)
+        ax.scatter(x, y, c=list(colours), marker=marker, s=26, zorder=3,
+                   label=f"{label}: (n−, n0, n+) = {n}")
+    ax.axhline(REFERENCE, color="black", linestyle="--", linewidth=0.8, label="1e-11")
+    ax.set_yscale("log")
+    ax.set_xlabel("eigenvalue index (by |λ|, descending)")
+    ax.set_ylabel(r"$|\lambda|$ (blue $\lambda>0$, red $\lambda<0$)")
+    ax.set_title("Hessian eigenvalues of a critical point and its embeddings")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def draw_similarity(f, path, args):
+    name, g = _embedding(f, path, "similarity")
+    sim = np.asarray(g["similarity"][...], dtype=float)
+    order = np.asarray(g["order"][...], dtype=int)
+    group = np.asarray(g["group"][...], dtype=int)
+    sorted_sim = sim[np.ix_(order, order)]
+    fig, ax = plt.subplots(figsize=(6.4, 5.6))
+    image = ax.imshow(sorted_sim, cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
+    # Boundaries between consecutive groups in the sorted order.
+    labels = group[order]
+    for i in np.nonzero(np.diff(labels))[0]:
+        ax.axhline(i + 0.5, color="black", linewidth=0.3)
+        ax.axvline(i + 0.5, color="black", linewidth=0.3)
+    fig.colorbar(image, ax=ax, label="cosine of input directions")
+    width_before = int(g.attrs.get("width_before", len(order)))
+    width_after = int(g.attrs.get("width_after", -1))
+    ax.set_title(f"{os.path.basename(path)}: /embedding/{name}\n"
+                 f"{width_before} neurons sorted by group -> {width_after} groups "
+                 f"(cos >= {float(g.attrs.get('cos', np.nan)):g}, "
+                 f"{int(g.attrs.get('n_dropped', 0))} dropped)", fontsize=9)
+    ax.set_xlabel("neuron (sorted)")
+    ax.set_ylabel("neuron (sorted)")
+    fig.tight_layout()
+    return fig
+
+
+def draw_agreement(f, path, args):
+    name, g = _embedding(f, path, "agreement_matrix")
+    m = np.asarray(g["agreement_matrix"][...], dtype=float)
+    fig, ax = plt.subplots(figsize=(6, 5.2))
+    shown = np.where(m > 0, m, np.nan)
+    image = ax.imshow(np.log10(shown), cmap="viridis", interpolation="nearest")
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            if m[i, j] > 0:
+                ax.text(j, i, f"{int(m[i, j])}", ha="center", va="center", fontsize=7,
+                        color="white" if m[i, j] < m.max() / 3 else "black")
+    ax.set_xticks(range(m.shape[1]))
+    ax.set_yticks(range(m.shape[0]))
+    fig.colorbar(image, ax=ax, label=r"$\log_{10}$ samples")
+    ax.set_xlabel("reference's predicted class")
+    ax.set_ylabel("this network's predicted class")
+    agreement = float(g.attrs.get("agreement", np.nan))
+    ax.set_title(f"{os.path.basename(path)}: /embedding/{name}\nagreement {agreement:.4f} on "
+                 f"{int(g.attrs.get('n_agreement_samples', m.sum()))} "
+                 f"{_text(g.attrs.get('agreement_set', 'test'))} samples", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def draw_features(f, path, args):
+    fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    for k, p in enumerate(_files(path, args)):
+        with h5py.File(p, "r") as g:
+            _, e = _embedding(g, p, "angle")
+            angle = np.asarray(e["angle"][...], dtype=float)
+            amplitude = np.asarray(e["amplitude"][...], dtype=float)
+            label = f"{_widths(g)} (loss {float(e.attrs.get('loss_before', np.nan)):.3g})"
+        ax.scatter(angle, amplitude, s=28, marker="osD^v<>"[k % 7], alpha=0.75, label=label)
+    ax.set_xlim(-np.pi, np.pi)
+    ax.set_xlabel(r"angle of $(w, b)$ [rad]")
+    ax.set_ylabel(r"amplitude $|a|\,\|(w, b)\|$")
+    ax.set_title("neuron features: condensed neurons share an angle")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+KINDS = {
+    "width_eigenvalues": ("sorted |eigenvalues| per network (this file and --also files), log "
+                          "axis, sign colours, 1e-11 line", draw_width_eigenvalues),
+    "similarity": ("reduce: cosine similarity of input directions sorted by group",
+                   draw_similarity),
+    "agreement": ("compare/reduce: prediction-agreement matrix", draw_agreement),
+    "features": ("(angle, amplitude) of the neurons of this file and --also files",
+                 draw_features),
+}

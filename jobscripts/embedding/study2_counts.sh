@@ -1,0 +1,52 @@
+#!/bin/bash
+# Embedding study 2, Hessian counts under embedding: a width-2 ReLU network trained on the 1-D
+# target and on Iris (and a tanh one on Iris, whose critical point is a saddle), Newton to a critical point (|grad L|_1 <= 1e-12), equal splits into widths 3
+# and 4, and (n-, n0, n+) of the full spectrum at each width; one plot of the sorted |eigenvalues|
+# per critical point. Seeds whose Newton does not converge (a ReLU kink) are reported and skipped.
+#   bash jobscripts/embedding/study2_counts.sh build studies        (about 1 min on 2 cores)
+#   TARGET_SEEDS="0 1" IRIS_SEEDS="4" IRIS_TANH_SEEDS="1" bash ...    (fewer seeds)
+source "$(dirname "$0")/common.sh"
+dir=$out/study2
+mkdir -p "$dir"
+rm -f "$dir"/*.h5 "$dir"/*.png
+study() {  # study <name> <training input> <d_in> <d_out> <seeds...>
+  local name=$1 input=$2 d_in=$3 d_out=$4
+  shift 4
+  for seed in "$@"; do
+    local base=$dir/${name}_s$seed
+    run terrain-train -options_file "$input" -model_seed "$seed" -output "$base.h5" > "$base.log"
+    run terrain-critical -input "$base.h5" -output "${base}_w2.h5" \
+      -options_file inputs/embedding/study2_critical.opts >> "$base.log"
+    if ! "$python" -c "import h5py,sys; sys.exit(0 if h5py.File('${base}_w2.h5')['critical/newton'].attrs['converged'] else 1)"; then
+      echo "$name seed $seed: Newton did not converge (see $base.log); skipped"
+      continue
+    fi
+    local wider=()
+    for h in 3 4; do
+      run terrain-embed -input "${base}_w2.h5" -output "${base}_w$h.h5" \
+        -options_file inputs/embedding/study2_embed.opts -embed_widths "$d_in,$h,$d_out" >> "$base.log"
+      wider+=("${base}_w$h.h5")
+    done
+    "$build/terrain-plot" "${base}_w2.h5" --also "${wider[@]}" --kind width_eigenvalues \
+      -o "${base}_eigenvalues.png" > /dev/null
+  done
+}
+study target1d inputs/embedding/study2_target1d_train.opts 1 1 ${TARGET_SEEDS:-0 1 2 3}
+study iris inputs/embedding/study2_iris_train.opts 4 3 ${IRIS_SEEDS:-0 4}
+study iris_tanh inputs/embedding/study2_iris_tanh_train.opts 4 3 ${IRIS_TANH_SEEDS:-1 3}
+# The table: counts at the critical point (before) and after each split, from the embeddings.
+"$python" - "$dir" <<'PY' | tee "$out/study2_counts.txt"
+import glob, os, sys, h5py
+rows = []
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*_w[34].h5"))):
+    with h5py.File(path, "r") as f:
+        e = f["embedding/split"]
+        w = list(e.attrs["target_widths"])
+        rows.append((os.path.basename(path).rsplit("_w", 1)[0], tuple(e["counts_before"][...]),
+                     w[1], tuple(e["counts_after"][...]), e.attrs["loss_before"],
+                     e.attrs["grad_norm_before"], e.attrs["max_output_difference"]))
+print("run            loss        |grad L|_2  width 2 (n-,n0,n+)  -> width  (n-,n0,n+)   max|df|")
+for name, before, width, after, loss, grad, df in rows:
+    print(f"{name:14s} {loss:.4e}  {grad:.1e}    {str(before):18s}  ->  {width}    {str(after):13s} {df:.1e}")
+PY
+echo "study 2 done in $(elapsed): $dir"
