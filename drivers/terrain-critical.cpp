@@ -26,7 +26,6 @@ static const char help[] =
 #include "core/error.hpp"
 #include "core/session.hpp"
 #include "io/critical_io.hpp"
-#include "io/run_schema.hpp"
 #include "io/spectrum_io.hpp"
 #include "objective/point_input.hpp"
 #include "optim/critical_search.hpp"
@@ -46,10 +45,7 @@ class CriticalStudy {
       : options_(optim::CriticalOptions::from_options()),
         newton_(optim::NewtonSettings::from_options()),
         eigen_(spectral::EigenOptions::from_options()) {
-    if (core::help_requested()) {
-      model::Architecture::from_options();
-      data::DataConfig::from_options();
-    }
+    if (core::help_requested()) objective::list_point_options_for_help();
   }
 
   ~CriticalStudy() { VecDestroy(&start_); }
@@ -136,12 +132,7 @@ class CriticalStudy {
 
   void output_results() {
     io::RunFile& file = *output_;
-    io::write_header(file);
-    const data::Data& d = in_->data;
-    io::write_model(file, in_->arch, in_->objective->network().layout());
-    io::write_data_info(file, d.name, d.source, d.train.n_global, d.test.n_global, d.train.d_in,
-                        d.train.d_out);
-    io::write_params(file, in_->theta);
+    objective::write_point_file(file, in_->data, in_->arch, in_->theta);
     io::CriticalRecord c;
     c.method = optim::to_string(options_.method);
     c.result = search_.result;

@@ -18,21 +18,15 @@ static const char help[] =
     "  mpirun -np 2 terrain-embed -input small.h5 -embed_reference w2.h5 -output cmp.h5 "
     "-embed_mode compare\n\n";
 
-#include <petscvec.h>
-
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
 
-#include "core/error.hpp"
 #include "core/session.hpp"
 #include "embedding/embed_options.hpp"
 #include "embedding/operations.hpp"
-#include "embedding/replicated.hpp"
 #include "io/embedding_io.hpp"
-#include "io/run_schema.hpp"
-#include "model/parameter_layout.hpp"
 #include "objective/point_input.hpp"
 
 using namespace terrain;
@@ -43,10 +37,7 @@ class EmbedStudy {
  public:
   // Every option block is read first, so -help lists them all and bad options fail early.
   EmbedStudy() : options_(embedding::EmbedOptions::from_options()) {
-    if (core::help_requested()) {
-      model::Architecture::from_options();
-      data::DataConfig::from_options();
-    }
+    if (core::help_requested()) objective::list_point_options_for_help();
   }
 
   void run() {
@@ -131,17 +122,7 @@ class EmbedStudy {
 
   void output_results() {
     io::RunFile& file = *output_;
-    const data::Data& d = in_->data;
-    const model::ParameterLayout layout(outcome_.arch);
-    io::write_header(file);
-    io::write_model(file, outcome_.arch, layout);
-    io::write_data_info(file, d.name, d.source, d.train.n_global, d.test.n_global, d.train.d_in,
-                        d.train.d_out);
-    Vec theta = nullptr;
-    TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, layout.size(), &theta));
-    embedding::distribute(outcome_.theta, theta);
-    io::write_params(file, theta);
-    TERRAIN_PETSC(VecDestroy(&theta));
+    objective::write_point_file(file, in_->data, outcome_.arch, outcome_.theta);
     io::write_embedding_report(file, options_.name, outcome_.report);
     file.commit();
     PetscPrintf(PETSC_COMM_WORLD, "wrote %s:/embedding/%s\n", options_.output.c_str(),

@@ -27,7 +27,6 @@ static const char help[] =
 #include "core/error.hpp"
 #include "core/session.hpp"
 #include "objective/point_input.hpp"
-#include "io/run_schema.hpp"
 #include "io/spectrum_io.hpp"
 #include "spectral/analysis.hpp"
 #include "spectral/eigen_options.hpp"
@@ -43,10 +42,7 @@ class SpectrumStudy {
   SpectrumStudy()
       : options_(spectral::SpectrumOptions::from_options()),
         eigen_(spectral::EigenOptions::from_options()) {
-    if (core::help_requested()) {
-      model::Architecture::from_options();
-      data::DataConfig::from_options();
-    }
+    if (core::help_requested()) objective::list_point_options_for_help();
   }
 
   void run() {
@@ -180,12 +176,7 @@ class SpectrumStudy {
   void output_results() {
     io::RunFile& file = *output_;
     if (options_.output != options_.input) {  // a new, self-contained file
-      io::write_header(file);
-      const data::Data& d = in_->data;
-      io::write_model(file, in_->arch, in_->objective->network().layout());
-      io::write_data_info(file, d.name, d.source, d.train.n_global, d.test.n_global, d.train.d_in,
-                          d.train.d_out);
-      io::write_params(file, in_->theta);
+      objective::write_point_file(file, in_->data, in_->arch, in_->theta);
     }
     const spectral::SpectrumReport& r = analysis_->report();
     io::write_spectrum_report(file, options_.name, r, in_->point, analysis_->largest_vectors(),

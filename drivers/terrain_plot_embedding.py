@@ -37,21 +37,26 @@ def _widths(f):
     return "?"
 
 
-def _embedding(f, path, needs):
-    """The first /embedding/<name> group that has the dataset `needs` (or --embedding NAME)."""
+def _where(path, args):
+    """Error prefix: terrain-plot names the main run file itself; an --also file is named here."""
+    return "" if path == args.run else f"{path}: "
+
+
+def _embedding(f, where, needs):
+    """The first /embedding/<name> group that has the dataset `needs`."""
     groups = f.get("embedding")
     names = sorted(groups.keys()) if isinstance(groups, h5py.Group) else []
     for name in names:
         if needs in groups[name]:
             return name, groups[name]
-    raise ValueError(f"{path}: no /embedding/<name>/{needs} (groups: {', '.join(names) or 'none'})")
+    raise ValueError(f"{where}no /embedding/<name>/{needs} (groups: {', '.join(names) or 'none'})")
 
 
 def _files(path, args):
     return [path] + list(getattr(args, "also", None) or [])
 
 
-def dense_eigenvalues(f, path):
+def dense_eigenvalues(f, where):
     """All Hessian eigenvalues at the file's /params, ascending: an embedding's
     eigenvalues_after, else a spectrum's full/eigenvalues."""
     groups = f.get("embedding")
@@ -64,7 +69,7 @@ def dense_eigenvalues(f, path):
         for name in sorted(spectra.keys()):
             if "full" in spectra[name] and "eigenvalues" in spectra[name]["full"]:
                 return np.sort(np.asarray(spectra[name]["full"]["eigenvalues"][...], dtype=float))
-    raise ValueError(f"{path}: no dense spectrum (terrain-embed -embed_counts, terrain-critical on "
+    raise ValueError(f"{where}no dense spectrum (terrain-embed -embed_counts, terrain-critical on "
                      "a small network, or terrain-spectrum -spectrum_full)")
 
 
@@ -80,7 +85,7 @@ def draw_width_eigenvalues(f, path, args):
     offsets = np.linspace(-0.18, 0.18, len(paths)) if len(paths) > 1 else [0.0]
     for k, p in enumerate(paths):
         with h5py.File(p, "r") as g:
-            values = dense_eigenvalues(g, p)
+            values = dense_eigenvalues(g, _where(p, args))
             label = _widths(g)
         order = np.argsort(np.abs(values))[::-1]
         x = np.arange(1, len(values) + 1) + offsets[k]
@@ -103,7 +108,7 @@ def draw_width_eigenvalues(f, path, args):
 
 
 def draw_similarity(f, path, args):
-    name, g = _embedding(f, path, "similarity")
+    name, g = _embedding(f, "", "similarity")
     sim = np.asarray(g["similarity"][...], dtype=float)
     order = np.asarray(g["order"][...], dtype=int)
     group = np.asarray(g["group"][...], dtype=int)
@@ -129,7 +134,7 @@ def draw_similarity(f, path, args):
 
 
 def draw_agreement(f, path, args):
-    name, g = _embedding(f, path, "agreement_matrix")
+    name, g = _embedding(f, "", "agreement_matrix")
     m = np.asarray(g["agreement_matrix"][...], dtype=float)
     fig, ax = plt.subplots(figsize=(6, 5.2))
     shown = np.where(m > 0, m, np.nan)
@@ -156,7 +161,7 @@ def draw_features(f, path, args):
     fig, ax = plt.subplots(figsize=(7.5, 4.6))
     for k, p in enumerate(_files(path, args)):
         with h5py.File(p, "r") as g:
-            _, e = _embedding(g, p, "angle")
+            _, e = _embedding(g, _where(p, args), "angle")
             angle = np.asarray(e["angle"][...], dtype=float)
             amplitude = np.asarray(e["amplitude"][...], dtype=float)
             label = f"{_widths(g)} (loss {float(e.attrs.get('loss_before', np.nan)):.3g})"

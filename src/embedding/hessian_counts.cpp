@@ -1,10 +1,10 @@
 #include "embedding/hessian_counts.hpp"
 
 #include "core/error.hpp"
-#include "embedding/replicated.hpp"
 #include "objective/curvature_operator.hpp"
 #include "objective/dense_assembly.hpp"
 #include "objective/objective.hpp"
+#include "objective/replicated.hpp"
 #include "spectral/dense_eigenvalues.hpp"
 #include "spectral/inertia.hpp"
 
@@ -20,7 +20,7 @@ HessianCounts hessian_counts(MPI_Comm comm, const model::Architecture& arch,
   TERRAIN_CHECK(tol > 0, "-embed_counts_tol must be positive, got " << tol);
   objective::Objective f(comm, arch, train);
   Vec x = f.create_vec(), g = f.create_vec();
-  distribute(theta, x);
+  objective::distribute(theta, x);
   HessianCounts c;
   f.gradient(x, g);
   TERRAIN_PETSC(VecNorm(g, NORM_2, &c.grad_norm));

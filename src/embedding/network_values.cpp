@@ -3,9 +3,9 @@
 #include <cmath>
 
 #include "core/error.hpp"
-#include "embedding/replicated.hpp"
 #include "model/predict.hpp"
 #include "objective/objective.hpp"
+#include "objective/replicated.hpp"
 
 namespace terrain::embedding {
 
@@ -23,7 +23,7 @@ NetworkValues network_values(MPI_Comm comm, const model::Architecture& arch,
   NetworkValues v;
   objective::Objective f(comm, arch, data.train);
   Vec x = f.create_vec();
-  distribute(theta, x);
+  objective::distribute(theta, x);
   v.loss = f.loss(x);
   v.accuracy = f.accuracy(x);
   v.test_loss = v.test_accuracy = NAN;

@@ -6,10 +6,10 @@
 #include "embedding/network_values.hpp"
 #include "embedding/neuron_split.hpp"
 #include "embedding/reduction.hpp"
-#include "embedding/replicated.hpp"
 #include "io/run_schema.hpp"
 #include "io/spectrum_io.hpp"
 #include "model/parameter_layout.hpp"
+#include "objective/replicated.hpp"
 
 namespace terrain::embedding {
 
@@ -137,7 +137,7 @@ Outcome compare_with_reference(const EmbedOptions& o, const objective::PointInpu
     VecDestroy(&ref_vec);
     throw;
   }
-  const std::vector<double> ref_theta = replicate(ref_vec);
+  const std::vector<double> ref_theta = objective::replicate(ref_vec);
   TERRAIN_PETSC(VecDestroy(&ref_vec));
   Outcome out;
   out.arch = in.arch;
@@ -153,7 +153,7 @@ Outcome compare_with_reference(const EmbedOptions& o, const objective::PointInpu
 }  // namespace
 
 Outcome run_operation(const EmbedOptions& o, const objective::PointInput& in) {
-  const std::vector<double> theta = replicate(in.theta);
+  const std::vector<double> theta = objective::replicate(in.theta);
   switch (o.mode) {
     case Mode::split: return split(o, in, theta);
     case Mode::features: return features(o, in, theta);

@@ -4,6 +4,8 @@
 
 #include "core/error.hpp"
 #include "data/load_data.hpp"
+#include "model/parameter_layout.hpp"
+#include "objective/replicated.hpp"
 
 namespace terrain::objective {
 
@@ -74,6 +76,34 @@ std::unique_ptr<PointInput> load_point_input(MPI_Comm comm, const std::string& p
   in->point.source = path + (step < 0 ? ":/params"
                                       : ":/trajectory/params (step " + std::to_string(step) + ")");
   return in;
+}
+
+void list_point_options_for_help() {
+  model::Architecture::from_options();
+  data::DataConfig::from_options();
+}
+
+void write_point_file(io::RunFile& file, const data::Data& data, const model::Architecture& arch,
+                      Vec theta) {
+  const model::ParameterLayout layout(arch);
+  PetscInt n = 0;
+  TERRAIN_PETSC(VecGetSize(theta, &n));
+  TERRAIN_CHECK(n == layout.size(), "internal: a parameter vector of " << n << " entries for a "
+                                        "network of " << layout.size() << " parameters");
+  io::write_header(file);
+  io::write_model(file, arch, layout);
+  io::write_data_info(file, data.name, data.source, data.train.n_global, data.test.n_global,
+                      data.train.d_in, data.train.d_out);
+  io::write_params(file, theta);
+}
+
+void write_point_file(io::RunFile& file, const data::Data& data, const model::Architecture& arch,
+                      const std::vector<double>& theta) {
+  Vec v = nullptr;
+  TERRAIN_PETSC(VecCreateMPI(file.comm(), PETSC_DECIDE, static_cast<PetscInt>(theta.size()), &v));
+  distribute(theta, v);
+  write_point_file(file, data, arch, v);
+  TERRAIN_PETSC(VecDestroy(&v));
 }
 
 }  // namespace terrain::objective

@@ -11,9 +11,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "data/data_config.hpp"
 #include "data/dataset.hpp"
+#include "io/run_file.hpp"
 #include "io/run_schema.hpp"
 #include "io/spectrum_io.hpp"
 #include "model/architecture.hpp"
@@ -47,5 +49,17 @@ bool model_options_given();
 // (step −1: /params). With data_from_run false the -data_ options must be given.
 std::unique_ptr<PointInput> load_point_input(MPI_Comm comm, const std::string& path,
                                              PetscInt step, bool data_from_run = true);
+
+// Reads the -model_ and -data_ option blocks and discards them: with -help, so that a point
+// driver lists them although load_point_input (which reads them) does not run.
+void list_point_options_for_help();
+
+// The part every new self-contained point file shares: the header, /model, /data (what `data`
+// is) and /params = theta. Collective on the file's communicator; does not commit.
+void write_point_file(io::RunFile& file, const data::Data& data, const model::Architecture& arch,
+                      Vec theta);
+// The same for a point held whole on every rank (e.g. a network the embedding maps produced).
+void write_point_file(io::RunFile& file, const data::Data& data, const model::Architecture& arch,
+                      const std::vector<double>& theta);
 
 }  // namespace terrain::objective

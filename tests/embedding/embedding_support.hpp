@@ -12,11 +12,11 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "data/dataset.hpp"
-#include "embedding/replicated.hpp"
 #include "model/architecture.hpp"
 #include "model/parameter_layout.hpp"
 #include "model/predict.hpp"
 #include "objective/objective.hpp"
+#include "objective/replicated.hpp"
 
 namespace terrain::test {
 
@@ -75,9 +75,9 @@ inline double loss_and_gradient(const model::Architecture& arch, const std::vect
                                 const data::Dataset& train, std::vector<double>& grad) {
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
   Vec x = f.create_vec(), g = f.create_vec();
-  embedding::distribute(theta, x);
+  objective::distribute(theta, x);
   const double loss = f.gradient(x, g);
-  grad = embedding::replicate(g);
+  grad = objective::replicate(g);
   TERRAIN_PETSC(VecDestroy(&x));
   TERRAIN_PETSC(VecDestroy(&g));
   return loss;

@@ -80,7 +80,7 @@ Point critical_point(const model::Architecture& arch, const data::Dataset& train
   Point p;
   f.gradient(theta, g);
   TERRAIN_PETSC(VecNorm(g, NORM_1, &p.grad_norm1));
-  p.theta = embedding::replicate(theta);
+  p.theta = objective::replicate(theta);
   TERRAIN_PETSC(VecDestroy(&g));
   TERRAIN_PETSC(VecDestroy(&theta));
   return p;
@@ -97,7 +97,7 @@ Measured measure(const model::Architecture& arch, const std::vector<double>& the
                  const data::Dataset& train) {
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
   Vec x = f.create_vec(), g = f.create_vec();
-  embedding::distribute(theta, x);
+  objective::distribute(theta, x);
   Measured m;
   f.gradient(x, g);
   TERRAIN_PETSC(VecNorm(g, NORM_1, &m.grad_norm1));

@@ -13,10 +13,10 @@
 
 #include "data/load_data.hpp"
 #include "objective/curvature_operator.hpp"
+#include "objective/replicated.hpp"
 #include "optim/critical_search.hpp"
 #include "optim/newton_krylov.hpp"
 #include "spectral/analysis.hpp"
-#include "critical_support.hpp"
 #include "spectral/spectral_support.hpp"
 
 using namespace terrain;
@@ -118,11 +118,11 @@ BOOST_AUTO_TEST_CASE(same_point_on_one_rank_and_on_all) {
   {
     SmallTanh p(self);
     BOOST_TEST_REQUIRE(optim::find_critical_point(*p.f, p.theta, {}).converged);
-    alone = test::gather(p.theta);
+    alone = objective::replicate(p.theta);
   }
   SmallTanh p(PETSC_COMM_WORLD);
   BOOST_TEST_REQUIRE(optim::find_critical_point(*p.f, p.theta, {}).converged);
-  const std::vector<double> all = test::gather(p.theta);
+  const std::vector<double> all = objective::replicate(p.theta);
   double diff = 0;
   for (std::size_t i = 0; i < all.size(); ++i) diff = std::max(diff, std::abs(all[i] - alone[i]));
   BOOST_TEST(test::world_max(diff) <= 1e-10);
@@ -162,7 +162,7 @@ BOOST_AUTO_TEST_CASE(linear_least_squares_in_one_step) {
   LAPACKgesv_(&n, &nrhs, ata.data(), &n, piv.data(), aty.data(), &n, &info);
   BOOST_TEST_REQUIRE(info == 0);
   // Layout: W [2 × 3] row-major, then b [2].
-  const std::vector<double> got = test::gather(theta);
+  const std::vector<double> got = objective::replicate(theta);
   double diff = 0;
   for (int k = 0; k < 2; ++k) {
     for (int j = 0; j < 3; ++j) diff = std::max(diff, std::abs(got[k * 3 + j] - aty[j + 4 * k]));

@@ -11,9 +11,9 @@
 
 #include "data/load_data.hpp"
 #include "objective/curvature_operator.hpp"
+#include "objective/replicated.hpp"
 #include "optim/newton_krylov.hpp"
 #include "optim/saddle_free_newton.hpp"
-#include "critical_support.hpp"
 #include "spectral/spectral_support.hpp"
 #include "training_support.hpp"
 
@@ -42,12 +42,12 @@ BOOST_AUTO_TEST_CASE(sfn_on_a_convex_quadratic_is_the_newton_step) {
   BOOST_TEST(s.n_matvec == s.krylov_size);
 
   objective::CurvatureOperator h(f, theta, objective::Curvature::hessian);
-  std::vector<double> H = test::gathered_dense(h.mat()), x = test::gather(g);
+  std::vector<double> H = test::gathered_dense(h.mat()), x = objective::replicate(g);
   PetscBLASInt nn = PetscBLASInt(n), one = 1, info = 0;
   std::vector<PetscBLASInt> piv(n);
   LAPACKgesv_(&nn, &one, H.data(), &nn, piv.data(), x.data(), &nn, &info);
   BOOST_TEST_REQUIRE(info == 0);
-  const std::vector<double> got = test::gather(dir);
+  const std::vector<double> got = objective::replicate(dir);
   double diff = 0, scale = 0;
   for (PetscInt i = 0; i < n; ++i) {
     diff = std::max(diff, std::abs(got[i] - x[i]));

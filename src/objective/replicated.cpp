@@ -1,10 +1,10 @@
-#include "embedding/replicated.hpp"
+#include "objective/replicated.hpp"
 
 #include <algorithm>
 
 #include "core/error.hpp"
 
-namespace terrain::embedding {
+namespace terrain::objective {
 
 std::vector<double> replicate(Vec v) {
   VecScatter scatter = nullptr;
@@ -35,4 +35,4 @@ void distribute(const std::vector<double>& all, Vec v) {
   TERRAIN_PETSC(VecRestoreArray(v, &a));
 }
 
-}  // namespace terrain::embedding
+}  // namespace terrain::objective
