@@ -74,13 +74,20 @@ with h5py.File(f"{w}/relu_1_4_1_critical.h5", "r") as f:
     assert g.attrs["method"] == "newton" and g.attrs["step"] == -1
 a, ga = check(f"{w}/relu_1_4_1_critical.h5", "newton", True)
 b, gb = check(f"{w}/relu_np3.h5", "newton", True)
-# The minimum is degenerate (ReLU rescalings: 5 zero eigenvalues), so where on its flat valley
-# Newton stops depends on rounding (measured: 2e-7 between 2 and 3 ranks): compare the loss,
-# and the points only along the curved directions, i.e. to 1e-5.
+# The minimum is degenerate (5 zero eigenvalues), so where on its flat valley Newton stops
+# depends on rounding: the raw parameters differ by ~1e-5 between 2 and 3 ranks. The valley is
+# exact symmetry, so compare in its quotient: the four ReLU rescalings (w, b, a) -> (cw, cb, a/c)
+# leave a*w and a*b unchanged, and the fifth zero direction moves a3*b3, a4*b4 and the output
+# bias c together (the kinks of neurons 3 and 4 sit between the same two samples near x = 0, so
+# on every sample exactly one of them is active). Those invariants agree to rounding.
 with h5py.File(f"{w}/relu_1_4_1_critical.h5", "r") as f, h5py.File(f"{w}/relu_np3.h5", "r") as h:
     la, lb = f["critical/newton"].attrs["loss"], h["critical/newton"].attrs["loss"]
     assert abs(la - lb) <= 1e-14 * la, (la, lb)
-assert np.max(np.abs(a - b)) <= 1e-5, np.max(np.abs(a - b))
+def invariants(p):  # layout: W (4), b (4), a (4), c
+    W, b, a, c = p[0:4], p[4:8], p[8:12], p[12]
+    return np.concatenate([a * W, a[:2] * b[:2], a[2:] * b[2:] + c])
+d = np.max(np.abs(invariants(a) - invariants(b)))
+assert d <= 1e-12, (d, np.max(np.abs(a - b)))
 check(f"{w}/relu_1_4_1_sfn.h5", "sfn", True)
 with h5py.File(f"{w}/relu_1_4_1_sfn.h5", "r") as f:
     g = f["critical/sfn"]
