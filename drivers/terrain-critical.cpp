@@ -68,10 +68,8 @@ class CriticalStudy {
     output_ = std::make_unique<io::RunFile>(io::RunFile::create(PETSC_COMM_WORLD, options_.output));
     PetscPrintf(PETSC_COMM_WORLD, "terrain-critical: %s, method %s, gtol %.1e\n",
                 in_->describe().c_str(), optim::to_string(options_.method), newton_.gtol);
-    if (options_.store_start) {
-      TERRAIN_PETSC(VecDuplicate(in_->theta, &start_));
-      TERRAIN_PETSC(VecCopy(in_->theta, start_));
-    }
+    TERRAIN_PETSC(VecDuplicate(in_->theta, &start_));
+    TERRAIN_PETSC(VecCopy(in_->theta, start_));
   }
 
   void search() {
@@ -86,6 +84,13 @@ class CriticalStudy {
     search_ = optim::search_critical_point(*in_->objective, in_->theta, options_.method, newton_,
                                            options_.sfn, options_.sfn_steps, options_.sfn_switch,
                                            print);
+    Vec moved = nullptr;
+    TERRAIN_PETSC(VecDuplicate(start_, &moved));
+    TERRAIN_PETSC(VecWAXPY(moved, -1.0, start_, in_->theta));
+    PetscReal distance = 0;
+    TERRAIN_PETSC(VecNorm(moved, NORM_2, &distance));
+    TERRAIN_PETSC(VecDestroy(&moved));
+    distance_ = distance;
   }
 
   void classify() {
@@ -112,6 +117,10 @@ class CriticalStudy {
                   "%.2f s); the last iterate is written\n",
                   r.reason.c_str(), int(r.history.size() - 1), last.grad_norm1,
                   static_cast<long long>(r.n_matvec), r.seconds);
+    // Newton converges to *a* critical point: from a plateau that is not near one it may be far
+    // away and even higher in loss, so say how far and what the loss did.
+    PetscPrintf(w, "distance from the start: |theta - theta_start|_2 = %.3e, loss %.8e -> %.8e\n",
+                distance_, r.history.front().loss, last.loss);
     const spectral::SpectrumReport& s = analysis_->report();
     if (s.full)
       PetscPrintf(w, "Hessian: all %d eigenvalues from %.6e to %.6e\n", int(s.full->values.size()),
@@ -140,6 +149,7 @@ class CriticalStudy {
     c.gtol = newton_.gtol;
     c.source = in_->point.source;
     c.step = in_->point.step;
+    c.distance = distance_;
     {
       Vec g = nullptr;
       TERRAIN_PETSC(VecDuplicate(in_->theta, &g));
@@ -149,7 +159,7 @@ class CriticalStudy {
       c.grad_norm_inf = inf;
       VecDestroy(&g);
     }
-    io::write_critical(file, options_.name, c, start_);
+    io::write_critical(file, options_.name, c, options_.store_start ? start_ : nullptr);
     io::write_spectrum_report(file, options_.name, analysis_->report(), in_->point);
     file.commit();
     PetscPrintf(PETSC_COMM_WORLD, "wrote %s:/critical/%s and /spectrum/%s\n",
@@ -163,7 +173,8 @@ class CriticalStudy {
   std::unique_ptr<io::RunFile> output_;
   std::unique_ptr<spectral::Analysis> analysis_;
   optim::CriticalSearch search_;
-  Vec start_ = nullptr;
+  Vec start_ = nullptr;  // a copy of the start point
+  double distance_ = 0;  // ‖θ_last − θ_start‖₂
 };
 
 }  // namespace

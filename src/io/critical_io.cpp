@@ -27,6 +27,7 @@ void write_critical(RunFile& f, const std::string& name, const CriticalRecord& r
   f.write_attr(g, "seconds", r.result.seconds);
   f.write_attr(g, "source", r.source);
   f.write_attr(g, "step", r.step);
+  f.write_attr(g, "distance", r.distance);
   std::vector<std::int64_t> iteration, krylov;
   std::vector<double> loss, n1, n2, step, length;
   for (const auto& x : h) {
@@ -62,6 +63,7 @@ CriticalRecord read_critical(const RunFile& f, const std::string& name) {
   r.grad_norm_inf = f.read_attr<double>(g, "grad_norm_inf");
   r.source = f.read_attr<std::string>(g, "source");
   r.step = f.read_attr<std::int64_t>(g, "step");
+  r.distance = f.read_attr<double>(g, "distance");
   const auto iteration = f.read_ints(g + "/iteration").values;
   const auto krylov = f.read_ints(g + "/krylov_iterations").values;
   const auto loss = f.read_doubles(g + "/loss").values;

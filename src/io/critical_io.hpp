@@ -5,7 +5,9 @@
 //                            iterations int64 (rows − 1), sfn_iterations int64 (rows 1..k are
 //                            saddle-free steps), loss, grad_norm1, grad_norm2, grad_norm_inf,
 //                            gtol float64 (at the last iterate), n_matvec int64, seconds float64,
-//                            source str (file and dataset of the start), step int64 (−1: /params)
+//                            source str (file and dataset of the start), step int64 (−1: /params),
+//                            distance float64 (‖θ_last − θ_start‖₂: how far from the start the
+//                            point is; Newton may converge to a distant critical point)
 //     iteration          int64[rows]    0 = the start point
 //     loss, grad_norm1, grad_norm2, step_norm, step_length   float64[rows]
 //     krylov_iterations  int64[rows]    MINRES iterations (Newton) or Lanczos steps (sfn)
@@ -28,6 +30,7 @@ struct CriticalRecord {
   std::int64_t sfn_iterations = 0;
   double gtol = 0;
   double grad_norm_inf = 0;  // at the last iterate
+  double distance = 0;       // ‖θ_last − θ_start‖₂
   std::string source;
   std::int64_t step = -1;
 };

@@ -34,7 +34,7 @@ import sys
 import h5py, numpy as np
 w = sys.argv[1]
 ATTRS = ("method", "converged", "reason", "iterations", "sfn_iterations", "loss", "grad_norm1",
-         "grad_norm2", "grad_norm_inf", "gtol", "n_matvec", "seconds", "source", "step")
+         "grad_norm2", "grad_norm_inf", "gtol", "n_matvec", "seconds", "source", "step", "distance")
 COLUMNS = ("iteration", "loss", "grad_norm1", "grad_norm2", "step_norm", "step_length",
            "krylov_iterations")
 
@@ -51,6 +51,8 @@ def check(path, name, must_converge):
             assert g[c].shape == (rows,), (path, c, g[c].shape)
         assert list(g["iteration"][:]) == list(range(rows)), path
         assert g["start_params"].shape == (n,), path
+        moved = np.linalg.norm(f["params"][:] - g["start_params"][:])
+        assert abs(g.attrs["distance"] - moved) <= 1e-12 * max(1.0, moved), (path, moved)
         assert g.attrs["n_matvec"] > 0 or rows == 1, path
         conv = int(g.attrs["converged"])
         if must_converge:

@@ -23,6 +23,7 @@ io::CriticalRecord sample() {
   r.grad_norm_inf = 3e-14;
   r.source = "run.h5:/trajectory/params (step 200)";
   r.step = 200;
+  r.distance = 0.75;
   for (int k = 0; k < 3; ++k) {
     optim::NewtonIteration x;
     x.iteration = k;
@@ -61,6 +62,7 @@ BOOST_AUTO_TEST_CASE(critical_record_round_trip) {
   BOOST_TEST(r.grad_norm_inf == w.grad_norm_inf);
   BOOST_TEST(r.source == w.source);
   BOOST_TEST(r.step == w.step);
+  BOOST_TEST(r.distance == w.distance);
   BOOST_TEST_REQUIRE(r.result.history.size() == w.result.history.size());
   for (std::size_t k = 0; k < r.result.history.size(); ++k) {
     const auto &a = r.result.history[k], &b = w.result.history[k];
