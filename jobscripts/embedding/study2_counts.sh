@@ -1,9 +1,12 @@
 #!/bin/bash
 # Embedding study 2, Hessian counts under embedding: a width-2 ReLU network trained on the 1-D
-# target and on Iris (and a tanh one on Iris, whose critical point is a saddle), Newton to a critical point (|grad L|_1 <= 1e-12), equal splits into widths 3
-# and 4, and (n-, n0, n+) of the full spectrum at each width; one plot of the sorted |eigenvalues|
-# per critical point. Seeds whose Newton does not converge (a ReLU kink) are reported and skipped.
-#   bash jobscripts/embedding/study2_counts.sh build studies        (about 1 min on 2 cores)
+# target and on Iris (and a tanh one on Iris, whose critical point is a saddle), Newton to a
+# critical point (|grad L|_1 <= 1e-12), equal splits into widths 3 and 4, and (n-, n0, n+) of the
+# full spectrum at each width; one plot of the sorted |eigenvalues| per critical point. The table
+# also says where GD stopped and how far Newton went from there (from a plateau that is not near
+# a critical point it finds a distant one). Seeds whose Newton does not converge (e.g. on a ReLU
+# kink) are reported and skipped.
+#   bash jobscripts/embedding/study2_counts.sh build studies        (about 20 s on 2 cores)
 #   TARGET_SEEDS="0 1" IRIS_SEEDS="4" IRIS_TANH_SEEDS="1" bash ...    (fewer seeds)
 source "$(dirname "$0")/common.sh"
 dir=$out/study2
@@ -39,14 +42,20 @@ study iris_tanh inputs/embedding/study2_iris_tanh_train.opts 4 3 ${IRIS_TANH_SEE
 import glob, os, sys, h5py
 rows = []
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*_w[34].h5"))):
+    base = path.rsplit("_w", 1)[0]
+    with h5py.File(base + "_w2.h5", "r") as c:  # where Newton started and how far it went
+        n = c["critical/newton"]
+        start_loss, moved = n["loss"][0], n.attrs["distance"]
     with h5py.File(path, "r") as f:
         e = f["embedding/split"]
         w = list(e.attrs["target_widths"])
-        rows.append((os.path.basename(path).rsplit("_w", 1)[0], tuple(e["counts_before"][...]),
+        rows.append((os.path.basename(base), start_loss, moved, tuple(e["counts_before"][...]),
                      w[1], tuple(e["counts_after"][...]), e.attrs["loss_before"],
                      e.attrs["grad_norm_before"], e.attrs["max_output_difference"]))
-print("run            loss        |grad L|_2  width 2 (n-,n0,n+)  -> width  (n-,n0,n+)   max|df|")
-for name, before, width, after, loss, grad, df in rows:
-    print(f"{name:14s} {loss:.4e}  {grad:.1e}    {str(before):18s}  ->  {width}    {str(after):13s} {df:.1e}")
+print("run            GD loss     Newton: |moved|  loss        |grad L|_2  "
+      "width 2 (n-,n0,n+)  -> width  (n-,n0,n+)   max|df|")
+for name, start, moved, before, width, after, loss, grad, df in rows:
+    print(f"{name:14s} {start:.4e}  {moved:.1e}          {loss:.4e}  {grad:.1e}    "
+          f"{str(before):18s}  ->  {width}    {str(after):13s} {df:.1e}")
 PY
 echo "study 2 done in $(elapsed): $dir"
