@@ -115,11 +115,16 @@ def draw_similarity(f, path, args):
     sorted_sim = sim[np.ix_(order, order)]
     fig, ax = plt.subplots(figsize=(6.4, 5.6))
     image = ax.imshow(sorted_sim, cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
-    # Boundaries between consecutive groups in the sorted order.
+    # An outline on the diagonal around each group of two or more (full-width lines between all
+    # ~200 groups of a wide net hide the matrix).
     labels = group[order]
-    for i in np.nonzero(np.diff(labels))[0]:
-        ax.axhline(i + 0.5, color="black", linewidth=0.3)
-        ax.axvline(i + 0.5, color="black", linewidth=0.3)
+    starts = np.concatenate([[0], np.nonzero(np.diff(labels))[0] + 1, [len(labels)]])
+    for a, b in zip(starts[:-1], starts[1:]):
+        if labels[a] < 0:  # the dropped neurons (negligible amplitude) come last
+            ax.text(b - 1, a - 1, "dropped", ha="right", va="bottom", fontsize=8)
+        if b - a >= 2:
+            ax.add_patch(plt.Rectangle((a - 0.5, a - 0.5), b - a, b - a, fill=False,
+                                       edgecolor="black", linewidth=0.6))
     fig.colorbar(image, ax=ax, label="cosine of input directions")
     width_before = int(g.attrs.get("width_before", len(order)))
     width_after = int(g.attrs.get("width_after", -1))
