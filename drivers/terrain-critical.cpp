@@ -87,10 +87,8 @@ class CriticalStudy {
     Vec moved = nullptr;
     TERRAIN_PETSC(VecDuplicate(start_, &moved));
     TERRAIN_PETSC(VecWAXPY(moved, -1.0, start_, in_->theta));
-    PetscReal distance = 0;
-    TERRAIN_PETSC(VecNorm(moved, NORM_2, &distance));
+    TERRAIN_PETSC(VecNorm(moved, NORM_2, &distance_));
     TERRAIN_PETSC(VecDestroy(&moved));
-    distance_ = distance;
   }
 
   void classify() {
@@ -174,7 +172,7 @@ class CriticalStudy {
   std::unique_ptr<spectral::Analysis> analysis_;
   optim::CriticalSearch search_;
   Vec start_ = nullptr;  // a copy of the start point
-  double distance_ = 0;  // ‖θ_last − θ_start‖₂
+  PetscReal distance_ = 0;  // ‖θ_last − θ_start‖₂
 };
 
 }  // namespace

@@ -38,7 +38,6 @@ struct Context {
   Vec point = nullptr;  // where the Hessian shell is evaluated (a copy of the Newton iterate)
   Vec previous = nullptr;
   bool forcing = true;  // our η_k; off when the user asked for Eisenstat–Walker
-  double ksp_atol = 0;  // MINRES absolute tolerance: what the stopping test needs, no more
   std::string failure;  // message of a failed gradient evaluation
   NewtonResult* result = nullptr;
 };
@@ -70,7 +69,8 @@ PetscErrorCode form_hessian(SNES snes, Vec x, Mat /*J*/, Mat /*P*/, void* data) 
         std::min(ctx->settings->eta_max, std::max(ctx->settings->eta_min, double(norm)));
     KSP ksp = nullptr;
     PetscCall(SNESGetKSP(snes, &ksp));
-    PetscCall(KSPSetTolerances(ksp, eta, ctx->ksp_atol, PETSC_DEFAULT, PETSC_DEFAULT));
+    // PETSC_DEFAULT keeps the absolute tolerance and iteration cap set below (or by options).
+    PetscCall(KSPSetTolerances(ksp, eta, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
   }
   PetscFunctionReturn(0);
 }
@@ -224,8 +224,9 @@ NewtonResult find_critical_point(objective::Objective& obj, Vec theta, const New
     // Solving further fits the rounding noise of a tiny g, and at a singular H that noise's
     // component along near-zero eigenvalues becomes a huge step (measured: a 1-2-1 ReLU net at
     // ‖g‖₁ = 4e-12 jumped to ‖g‖₁ = 7e-4 and ended at another critical point).
-    ctx.ksp_atol = 0.5 * s.gtol / std::sqrt(double(n));
-    TERRAIN_PETSC(KSPSetTolerances(ksp, s.eta_max, ctx.ksp_atol, PETSC_DEFAULT, ksp_max_it));
+    // -critical_ksp_atol still overrides it.
+    const double ksp_atol = 0.5 * s.gtol / std::sqrt(double(n));
+    TERRAIN_PETSC(KSPSetTolerances(ksp, s.eta_max, ksp_atol, PETSC_DEFAULT, ksp_max_it));
     TERRAIN_PETSC(SNESSetFromOptions(snes));
     PetscBool ew = PETSC_FALSE;
     TERRAIN_PETSC(SNESKSPGetUseEW(snes, &ew));

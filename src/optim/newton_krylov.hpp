@@ -10,8 +10,8 @@
 // inexact: the MINRES relative tolerance is η_k = min(η_max, max(η_min, ‖∇L(θ_k)‖₂)), so early
 // steps are cheap and the outer convergence stays quadratic (η_k = O(‖∇L‖)) near a
 // non-degenerate point; the MINRES absolute tolerance gtol/(2√n) stops it fitting rounding
-// noise once the stopping test is within reach. At a degenerate point Newton converges only linearly; the history
-// shows it. Converged means ‖∇L‖₁ ≤ gtol. The SNES and KSP take the options prefix
+// noise once the stopping test is within reach. At a degenerate point Newton converges only
+// linearly; the history shows it. Converged means ‖∇L‖₁ ≤ gtol. The SNES and KSP take the options prefix
 // "critical_" (-critical_snes_linesearch_type, -critical_ksp_max_it, -critical_snes_ksp_ew,
 // -critical_snes_monitor, ... all work).
 #include <petscvec.h>
