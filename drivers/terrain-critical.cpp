@@ -25,9 +25,9 @@ static const char help[] =
 
 #include "core/error.hpp"
 #include "core/session.hpp"
-#include "io/critical_io.hpp"
-#include "io/spectrum_io.hpp"
-#include "objective/point_input.hpp"
+#include "optim/critical_file.hpp"
+#include "spectral/spectrum_file.hpp"
+#include "study/point_input.hpp"
 #include "optim/critical_search.hpp"
 #include "optim/newton_krylov.hpp"
 #include "spectral/analysis.hpp"
@@ -45,7 +45,7 @@ class CriticalStudy {
       : options_(optim::CriticalOptions::from_options()),
         newton_(optim::NewtonSettings::from_options()),
         eigen_(spectral::EigenOptions::from_options()) {
-    if (core::help_requested()) objective::list_point_options_for_help();
+    if (core::help_requested()) study::list_point_options_for_help();
   }
 
   ~CriticalStudy() { VecDestroy(&start_); }
@@ -64,7 +64,7 @@ class CriticalStudy {
   // The point, its network and data; the output file is created before the work so a bad path
   // fails early.
   void setup() {
-    in_ = objective::load_point_input(PETSC_COMM_WORLD, options_.input, options_.step);
+    in_ = study::load_point_input(PETSC_COMM_WORLD, options_.input, options_.step);
     output_ = std::make_unique<io::RunFile>(io::RunFile::create(PETSC_COMM_WORLD, options_.output));
     PetscPrintf(PETSC_COMM_WORLD, "terrain-critical: %s, method %s, gtol %.1e\n",
                 in_->describe().c_str(), optim::to_string(options_.method), newton_.gtol);
@@ -139,8 +139,8 @@ class CriticalStudy {
 
   void output_results() {
     io::RunFile& file = *output_;
-    objective::write_point_file(file, in_->data, in_->arch, in_->theta);
-    io::CriticalRecord c;
+    study::write_point_file(file, in_->data, in_->arch, in_->theta);
+    optim::CriticalRecord c;
     c.method = optim::to_string(options_.method);
     c.result = search_.result;
     c.sfn_iterations = search_.sfn_iterations;
@@ -157,8 +157,8 @@ class CriticalStudy {
       c.grad_norm_inf = inf;
       VecDestroy(&g);
     }
-    io::write_critical(file, options_.name, c, options_.store_start ? start_ : nullptr);
-    io::write_spectrum_report(file, options_.name, analysis_->report(), in_->point);
+    optim::write_critical(file, options_.name, c, options_.store_start ? start_ : nullptr);
+    spectral::write_spectrum_report(file, options_.name, analysis_->report(), in_->point);
     file.commit();
     PetscPrintf(PETSC_COMM_WORLD, "wrote %s:/critical/%s and /spectrum/%s\n",
                 options_.output.c_str(), options_.name.c_str(), options_.name.c_str());
@@ -167,7 +167,7 @@ class CriticalStudy {
   optim::CriticalOptions options_;
   optim::NewtonSettings newton_;
   spectral::EigenOptions eigen_;
-  std::unique_ptr<objective::PointInput> in_;
+  std::unique_ptr<study::PointInput> in_;
   std::unique_ptr<io::RunFile> output_;
   std::unique_ptr<spectral::Analysis> analysis_;
   optim::CriticalSearch search_;

@@ -25,9 +25,9 @@ static const char help[] =
 
 #include "core/session.hpp"
 #include "embedding/embed_options.hpp"
-#include "embedding/operations.hpp"
-#include "io/embedding_io.hpp"
-#include "objective/point_input.hpp"
+#include "study/embed_operations.hpp"
+#include "embedding/embedding_file.hpp"
+#include "study/point_input.hpp"
 
 using namespace terrain;
 
@@ -37,7 +37,7 @@ class EmbedStudy {
  public:
   // Every option block is read first, so -help lists them all and bad options fail early.
   EmbedStudy() : options_(embedding::EmbedOptions::from_options()) {
-    if (core::help_requested()) objective::list_point_options_for_help();
+    if (core::help_requested()) study::list_point_options_for_help();
   }
 
   void run() {
@@ -50,14 +50,14 @@ class EmbedStudy {
  private:
   // The point, its network and data; the output is opened first so a bad path fails early.
   void setup() {
-    in_ = objective::load_point_input(PETSC_COMM_WORLD, options_.input, options_.step,
+    in_ = study::load_point_input(PETSC_COMM_WORLD, options_.input, options_.step,
                                       options_.data_from_run);
     output_ = std::make_unique<io::RunFile>(io::RunFile::create(PETSC_COMM_WORLD, options_.output));
     PetscPrintf(PETSC_COMM_WORLD, "terrain-embed: %s, mode %s\n", in_->describe().c_str(),
                 embedding::to_string(options_.mode));
   }
 
-  void apply() { outcome_ = embedding::run_operation(options_, *in_); }
+  void apply() { outcome_ = study::run_operation(options_, *in_); }
 
   static std::string widths(const std::vector<std::int64_t>& w) {
     std::string s;
@@ -122,17 +122,17 @@ class EmbedStudy {
 
   void output_results() {
     io::RunFile& file = *output_;
-    objective::write_point_file(file, in_->data, outcome_.arch, outcome_.theta);
-    io::write_embedding_report(file, options_.name, outcome_.report);
+    study::write_point_file(file, in_->data, outcome_.arch, outcome_.theta);
+    embedding::write_embedding_report(file, options_.name, outcome_.report);
     file.commit();
     PetscPrintf(PETSC_COMM_WORLD, "wrote %s:/embedding/%s\n", options_.output.c_str(),
                 options_.name.c_str());
   }
 
   embedding::EmbedOptions options_;
-  std::unique_ptr<objective::PointInput> in_;
+  std::unique_ptr<study::PointInput> in_;
   std::unique_ptr<io::RunFile> output_;
-  embedding::Outcome outcome_;
+  study::Outcome outcome_;
 };
 
 }  // namespace

@@ -26,8 +26,8 @@ static const char help[] =
 
 #include "core/error.hpp"
 #include "core/session.hpp"
-#include "objective/point_input.hpp"
-#include "io/spectrum_io.hpp"
+#include "study/point_input.hpp"
+#include "spectral/spectrum_file.hpp"
 #include "spectral/analysis.hpp"
 #include "spectral/eigen_options.hpp"
 #include "spectral/spectrum_options.hpp"
@@ -42,7 +42,7 @@ class SpectrumStudy {
   SpectrumStudy()
       : options_(spectral::SpectrumOptions::from_options()),
         eigen_(spectral::EigenOptions::from_options()) {
-    if (core::help_requested()) objective::list_point_options_for_help();
+    if (core::help_requested()) study::list_point_options_for_help();
   }
 
   void run() {
@@ -56,7 +56,7 @@ class SpectrumStudy {
   // The point, its network and data (objective/point_input.hpp); the output file is opened
   // before the work so a bad path fails early.
   void setup() {
-    in_ = objective::load_point_input(PETSC_COMM_WORLD, options_.input, options_.step,
+    in_ = study::load_point_input(PETSC_COMM_WORLD, options_.input, options_.step,
                                       options_.data_from_run);
     const bool same = options_.output == options_.input;
     output_ = std::make_unique<io::RunFile>(
@@ -176,10 +176,10 @@ class SpectrumStudy {
   void output_results() {
     io::RunFile& file = *output_;
     if (options_.output != options_.input) {  // a new, self-contained file
-      objective::write_point_file(file, in_->data, in_->arch, in_->theta);
+      study::write_point_file(file, in_->data, in_->arch, in_->theta);
     }
     const spectral::SpectrumReport& r = analysis_->report();
-    io::write_spectrum_report(file, options_.name, r, in_->point, analysis_->largest_vectors(),
+    spectral::write_spectrum_report(file, options_.name, r, in_->point, analysis_->largest_vectors(),
                               analysis_->smallest_vectors());
     file.commit();
     PetscPrintf(PETSC_COMM_WORLD, "wrote %s:/spectrum/%s (%lld H.v, %.1f s)\n",
@@ -189,7 +189,7 @@ class SpectrumStudy {
 
   spectral::SpectrumOptions options_;
   spectral::EigenOptions eigen_;
-  std::unique_ptr<objective::PointInput> in_;
+  std::unique_ptr<study::PointInput> in_;
   std::unique_ptr<io::RunFile> output_;
   std::unique_ptr<spectral::Analysis> analysis_;
 };

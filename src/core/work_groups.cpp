@@ -1,10 +1,10 @@
-#include "geometry/work_groups.hpp"
+#include "core/work_groups.hpp"
 
 #include <time.h>
 
 #include "core/error.hpp"
 
-namespace terrain::geometry {
+namespace terrain::core {
 
 WorkGroups::WorkGroups(MPI_Comm world, int group_size) : world_(world) {
   int rank = 0, size = 1;
@@ -35,4 +35,4 @@ void WorkGroups::wait_all() const {
     nanosleep(&pause, nullptr);
 }
 
-}  // namespace terrain::geometry
+}  // namespace terrain::core

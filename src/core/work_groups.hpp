@@ -7,7 +7,7 @@
 
 #include <vector>
 
-namespace terrain::geometry {
+namespace terrain::core {
 
 class WorkGroups {
  public:
@@ -40,4 +40,4 @@ class WorkGroups {
   int index_ = 0, count_ = 1, group_rank_ = 0;
 };
 
-}  // namespace terrain::geometry
+}  // namespace terrain::core

@@ -1,9 +1,11 @@
-#include "io/embedding_io.hpp"
+#include "embedding/embedding_file.hpp"
 
 #include <cstdint>
 #include <vector>
 
-namespace terrain::io {
+namespace terrain::embedding {
+
+using io::RunFile;
 
 namespace {
 std::vector<std::int64_t> ints(const std::vector<PetscInt>& v) { return {v.begin(), v.end()}; }
@@ -89,4 +91,4 @@ void write_embedding_report(RunFile& f, const std::string& name,
   if (r.comparison) write_comparison(f, g, *r.comparison);
 }
 
-}  // namespace terrain::io
+}  // namespace terrain::embedding

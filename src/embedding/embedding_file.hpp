@@ -57,10 +57,10 @@
 #include "embedding/report.hpp"
 #include "io/run_file.hpp"
 
-namespace terrain::io {
+namespace terrain::embedding {
 
 // Writes /embedding/<name>, replacing an earlier one entirely.
-void write_embedding_report(RunFile& file, const std::string& name,
+void write_embedding_report(io::RunFile& file, const std::string& name,
                             const embedding::EmbeddingReport& r);
 
-}  // namespace terrain::io
+}  // namespace terrain::embedding

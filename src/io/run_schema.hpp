@@ -19,10 +19,7 @@
 //                              grad_norm, gHg, lr, lambda_max, wall_time float64.
 //                              A column a run does not measure is absent (not NaN-filled).
 //   /trajectory/params         float64 [n_saved, n_params], extendible (RunFile::append_vec)
-//   /spectrum/<name>           attrs  operator str, tolerance float64, n_matvec int64
-//     largest, largest_residuals     float64[k], largest first (descending)
-//     smallest, smallest_residuals   float64[k], smallest first (ascending)
-//     eigenvalues, residuals         float64, both ends together, descending
+//   /spectrum/<name>           written by spectral/spectrum_file.hpp
 //   /params                    float64 [n_params]: the final parameters, in /model/layout order
 //
 // Every float64 dataset is IEEE little-endian, every int64 is little-endian two's complement.
@@ -75,19 +72,6 @@ void write_trajectory(RunFile& file, const Trajectory& t);
 // Adds rows to /trajectory (creates it when missing); the same columns must be present.
 void append_trajectory(RunFile& file, const Trajectory& t);
 Trajectory read_trajectory(const RunFile& file);
-
-// --- spectra: extreme eigenvalues of an operator (Hessian, Gauss–Newton…) at one point ---
-struct Spectrum {
-  std::string op = "hessian";                       // written as the attribute `operator`
-  std::vector<double> largest, largest_residuals;    // any order; stored descending
-  std::vector<double> smallest, smallest_residuals;  // any order; stored ascending
-  double tolerance = 0;
-  std::int64_t n_matvec = 0;  // operator applications the solves took
-};
-// Writes /spectrum/<name>, replacing an earlier one. Residual lists must be empty or match
-// their eigenvalues.
-void write_spectrum(RunFile& file, const std::string& name, const Spectrum& s);
-Spectrum read_spectrum(const RunFile& file, const std::string& name);
 
 // --- parameters ---
 void write_params(RunFile& file, Vec params);

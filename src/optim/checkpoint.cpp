@@ -1,10 +1,12 @@
-#include "io/checkpoint.hpp"
+#include "optim/checkpoint.hpp"
 
 #include <sstream>
 
 #include "core/error.hpp"
 
-namespace terrain::io {
+namespace terrain::optim {
+
+using io::RunFile;
 
 namespace {
 const char* const kStatus[] = {"running", "trained", "finished", "diverged"};
@@ -113,4 +115,4 @@ void read_checkpoint_vector(const RunFile& file, const std::string& name, Vec v)
   file.read_vec("/checkpoint/" + name, v);
 }
 
-}  // namespace terrain::io
+}  // namespace terrain::optim

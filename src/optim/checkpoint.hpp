@@ -1,6 +1,6 @@
 #pragma once
 // Restart state in a run file. terrain-train checkpoints by writing the whole run file anew
-// (RunFile::open_update copies the last committed file, the new rows and the state are added,
+// (io::RunFile::open_update copies the last committed file, the new rows and the state are added,
 // commit renames it into place), so a kill at any moment leaves the previous complete file.
 //
 //   /train          attrs  the settings a continued run must repeat (optimizer, lr, batch, ...;
@@ -27,7 +27,7 @@
 
 #include "io/run_file.hpp"
 
-namespace terrain::io {
+namespace terrain::optim {
 
 // One recorded setting: a text or a number (integers are stored as int64).
 struct Setting {
@@ -37,10 +37,10 @@ struct Setting {
 };
 
 // Writes each setting as an attribute of `group`.
-void write_settings(RunFile& file, const std::string& group, const std::vector<Setting>& settings);
+void write_settings(io::RunFile& file, const std::string& group, const std::vector<Setting>& settings);
 // Throws the same InputError on every rank, naming the option, when a stored setting differs
 // from (or is missing for) one of `settings`.
-void check_settings(const RunFile& file, const std::string& group,
+void check_settings(const io::RunFile& file, const std::string& group,
                     const std::vector<Setting>& settings);
 
 enum class RunStatus { running, trained, finished, diverged };
@@ -57,14 +57,14 @@ struct CheckpointInfo {
 };
 
 // Replaces /checkpoint: its attributes and the named vectors (on the file's communicator).
-void write_checkpoint(RunFile& file, const CheckpointInfo& info,
+void write_checkpoint(io::RunFile& file, const CheckpointInfo& info,
                       const std::vector<std::pair<std::string, Vec>>& vectors);
 // Only the attributes (a diverged run keeps the vectors of its last good checkpoint).
-void write_checkpoint_info(RunFile& file, const CheckpointInfo& info);
+void write_checkpoint_info(io::RunFile& file, const CheckpointInfo& info);
 // The attributes, validated against /trajectory; an InputError when the file has none.
-CheckpointInfo read_checkpoint_info(const RunFile& file);
-bool has_checkpoint_vector(const RunFile& file, const std::string& name);
+CheckpointInfo read_checkpoint_info(const io::RunFile& file);
+bool has_checkpoint_vector(const io::RunFile& file, const std::string& name);
 // /checkpoint/<name> into v (any layout of the right size).
-void read_checkpoint_vector(const RunFile& file, const std::string& name, Vec v);
+void read_checkpoint_vector(const io::RunFile& file, const std::string& name, Vec v);
 
-}  // namespace terrain::io
+}  // namespace terrain::optim

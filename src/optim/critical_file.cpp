@@ -1,10 +1,12 @@
-#include "io/critical_io.hpp"
+#include "optim/critical_file.hpp"
 
 #include <vector>
 
 #include "core/error.hpp"
 
-namespace terrain::io {
+namespace terrain::optim {
+
+using io::RunFile;
 
 void write_critical(RunFile& f, const std::string& name, const CriticalRecord& r, Vec start) {
   const std::string g = "/critical/" + name;
@@ -89,4 +91,4 @@ CriticalRecord read_critical(const RunFile& f, const std::string& name) {
   return r;
 }
 
-}  // namespace terrain::io
+}  // namespace terrain::optim

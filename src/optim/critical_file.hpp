@@ -22,7 +22,7 @@
 #include "io/run_file.hpp"
 #include "optim/newton_krylov.hpp"
 
-namespace terrain::io {
+namespace terrain::optim {
 
 struct CriticalRecord {
   std::string method;
@@ -36,10 +36,10 @@ struct CriticalRecord {
 };
 
 // Writes /critical/<name>, replacing an earlier one; `start` may be null.
-void write_critical(RunFile& file, const std::string& name, const CriticalRecord& r,
+void write_critical(io::RunFile& file, const std::string& name, const CriticalRecord& r,
                     Vec start = nullptr);
 
 // Reads back what write_critical wrote (not start_params); validates the column lengths.
-CriticalRecord read_critical(const RunFile& file, const std::string& name);
+CriticalRecord read_critical(const io::RunFile& file, const std::string& name);
 
-}  // namespace terrain::io
+}  // namespace terrain::optim

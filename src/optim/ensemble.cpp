@@ -6,9 +6,9 @@
 #include "core/error.hpp"
 #include "core/signals.hpp"
 #include "data/load_data.hpp"
-#include "geometry/work_groups.hpp"
-#include "io/checkpoint.hpp"
-#include "io/ensemble_file.hpp"
+#include "core/work_groups.hpp"
+#include "optim/checkpoint.hpp"
+#include "optim/ensemble_file.hpp"
 #include "io/file_maintenance.hpp"
 
 namespace terrain::optim {
@@ -95,7 +95,7 @@ void run_ensemble(MPI_Comm world, const data::DataConfig& data_config, const Run
   const std::string output = train.output, directory = output + ".runs";
 
   // 1. Groups, and the data on each group's communicator.
-  geometry::WorkGroups groups(world, static_cast<int>(config.group_size));
+  core::WorkGroups groups(world, static_cast<int>(config.group_size));
   data::Data data;
   std::string problem;
   try {
@@ -108,7 +108,7 @@ void run_ensemble(MPI_Comm world, const data::DataConfig& data_config, const Run
   // 2. What is left to do.
   const std::vector<EnsembleMember> members = ensemble_members(config);
   std::int64_t merged_steps = 0;
-  if (!train.restart.empty() && io::is_complete_ensemble(world, output, &merged_steps)) {
+  if (!train.restart.empty() && is_complete_ensemble(world, output, &merged_steps)) {
     TERRAIN_CHECK(merged_steps == train.steps,
                   output << " holds a finished ensemble of " << merged_steps
                          << " steps; a merged "
@@ -128,14 +128,14 @@ void run_ensemble(MPI_Comm world, const data::DataConfig& data_config, const Run
     std::filesystem::create_directory(directory, ec);  // not its parents: a typo fails here
     if (ec) problem = "cannot create " + directory + " (" + ec.message() + ")";
     for (std::size_t i = 0; i < members.size() && problem.empty() && !train.restart.empty(); ++i) {
-      const std::string file = directory + "/" + io::ensemble_run_name(members[i].index) + ".h5";
+      const std::string file = directory + "/" + ensemble_run_name(members[i].index) + ".h5";
       if (!std::filesystem::exists(file)) continue;
       try {
         io::RunFile f = io::RunFile::open_read(PETSC_COMM_SELF, file);
-        const io::CheckpointInfo info = io::read_checkpoint_info(f);
+        const CheckpointInfo info = read_checkpoint_info(f);
         f.close();
-        const bool done = info.status == io::RunStatus::diverged ||
-                          (info.status == io::RunStatus::finished && info.step == train.steps);
+        const bool done = info.status == RunStatus::diverged ||
+                          (info.status == RunStatus::finished && info.step == train.steps);
         resume[i] = done ? 2 : 1;
       } catch (const core::InputError& e) {
         problem = e.what();
@@ -165,7 +165,7 @@ void run_ensemble(MPI_Comm world, const data::DataConfig& data_config, const Run
       break;
     }
     const EnsembleMember& m = members[i];
-    const std::string file = directory + "/" + io::ensemble_run_name(m.index) + ".h5";
+    const std::string file = directory + "/" + ensemble_run_name(m.index) + ".h5";
     RunSpec spec = member_spec(base, m, file);
     if (resume[i] == 1) spec.train.restart = file;
     try {
@@ -207,7 +207,7 @@ void run_ensemble(MPI_Comm world, const data::DataConfig& data_config, const Run
                 directory.c_str(), output.c_str());
     return;
   }
-  io::EnsembleLayout layout;
+  EnsembleLayout layout;
   for (PetscInt s = 0; s < config.seeds; ++s)
     layout.seeds.push_back(static_cast<std::int64_t>(base.arch.seed) + s);
   layout.widths.assign(config.widths.begin(), config.widths.end());
@@ -220,11 +220,11 @@ void run_ensemble(MPI_Comm world, const data::DataConfig& data_config, const Run
   layout.n_test = data.test.n_global;
   layout.d_in = data.train.d_in;
   layout.d_out = data.train.d_out;
-  std::vector<io::EnsembleRun> runs;
+  std::vector<EnsembleRun> runs;
   for (const EnsembleMember& m : members)
     runs.push_back({m.index, static_cast<std::int64_t>(base.arch.seed) + m.seed_index, m.width,
-                    directory + "/" + io::ensemble_run_name(m.index) + ".h5"});
-  io::merge_ensemble(world, output, layout, runs);
+                    directory + "/" + ensemble_run_name(m.index) + ".h5"});
+  merge_ensemble(world, output, layout, runs);
   if (rank == 0) {
     std::error_code ec;
     std::filesystem::remove_all(directory, ec);

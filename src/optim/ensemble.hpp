@@ -1,6 +1,6 @@
 #pragma once
 // Many independent trainings at once: seeds × hidden widths, on groups of ranks. The ranks of
-// the communicator split into groups of -ensemble_group_size (geometry::WorkGroups); each group
+// the communicator split into groups of -ensemble_group_size (core::WorkGroups); each group
 // loads the data on its own communicator and trains its share of the runs (run i goes to group
 // i mod groups, also when continuing, so every run keeps its number of ranks) one after another,
 // data-parallel inside, each run with its own checkpointed run file in "<output>.runs/". When

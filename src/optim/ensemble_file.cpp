@@ -1,4 +1,4 @@
-#include "io/ensemble_file.hpp"
+#include "optim/ensemble_file.hpp"
 
 #include <fcntl.h>
 #include <hdf5.h>
@@ -12,13 +12,15 @@
 #include <filesystem>
 
 #include "core/error.hpp"
-#include "io/checkpoint.hpp"
+#include "optim/checkpoint.hpp"
 #include "io/hdf5_handle.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/run_file.hpp"
 #include "io/run_schema.hpp"
 
-namespace terrain::io {
+namespace terrain::optim {
+
+using namespace io;  // the HDF5 handles and helpers of the format layer
 
 namespace {
 
@@ -184,4 +186,4 @@ bool is_complete_ensemble(MPI_Comm comm, const std::string& path, std::int64_t* 
   return complete;
 }
 
-}  // namespace terrain::io
+}  // namespace terrain::optim

@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-namespace terrain::io {
+namespace terrain::optim {
 
 struct EnsembleRun {
   std::int64_t index = 0, seed = 0, width = 0;
@@ -48,4 +48,4 @@ void merge_ensemble(MPI_Comm comm, const std::string& output, const EnsembleLayo
 // Collective: <path> exists and is a complete merged ensemble; `steps` receives its steps.
 bool is_complete_ensemble(MPI_Comm comm, const std::string& path, std::int64_t* steps);
 
-}  // namespace terrain::io
+}  // namespace terrain::optim

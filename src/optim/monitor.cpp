@@ -19,7 +19,7 @@ Monitor::~Monitor() noexcept {
   VecDestroy(&full_grad_);
 }
 
-void Monitor::measure(const StepState& s, Vec theta, io::TrainingRows& rows) {
+void Monitor::measure(const StepState& s, Vec theta, TrainingRows& rows) {
   const bool minibatch = s.grad == nullptr;
   double loss = s.loss, grad_sq = s.grad_sq;
   Vec grad = s.grad;

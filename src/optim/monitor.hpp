@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "data/dataset.hpp"
-#include "io/training_trajectory.hpp"
+#include "optim/training_trajectory.hpp"
 #include "objective/objective.hpp"
 #include "optim/lambda_max_tracker.hpp"
 #include "optim/train_config.hpp"
@@ -35,7 +35,7 @@ class Monitor {
   Monitor& operator=(const Monitor&) = delete;
 
   // Appends the row of `s` to `rows` (all columns but wall_time and step_time).
-  void measure(const StepState& s, Vec theta, io::TrainingRows& rows);
+  void measure(const StepState& s, Vec theta, TrainingRows& rows);
   // The λ_max tracker, or nullptr when -train_monitor_lambda_max is off.
   LambdaMaxTracker* tracker() const { return tracker_.get(); }
 

@@ -187,9 +187,9 @@ void TrainConfig::validate() const {
       "-restart continues a run from its checkpoint, -model_init_file starts a new one: give one");
 }
 
-std::vector<io::Setting> TrainConfig::identity() const {
+std::vector<Setting> TrainConfig::identity() const {
   using I = std::int64_t;
-  std::vector<io::Setting> s = {
+  std::vector<Setting> s = {
       {"optimizer", std::string(to_string(optimizer.method))},
       {"lr", schedule.lr},
       {"batch", I(batch)},

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "io/checkpoint.hpp"
+#include "optim/checkpoint.hpp"
 #include "optim/lambda_max_tracker.hpp"
 #include "optim/optimizer.hpp"
 #include "optim/schedule.hpp"
@@ -43,7 +43,7 @@ struct TrainConfig {
 
   // Everything a continued run must repeat because it changes the result or the columns of
   // /trajectory (not -train_steps, which a restart may raise, nor printing or checkpointing).
-  std::vector<io::Setting> identity() const;
+  std::vector<Setting> identity() const;
 
   static TrainConfig from_options();
   void validate() const;

@@ -16,7 +16,7 @@
 
 #include "core/error.hpp"
 #include "data/dataset.hpp"
-#include "io/training_trajectory.hpp"
+#include "optim/training_trajectory.hpp"
 #include "model/architecture.hpp"
 #include "objective/objective.hpp"
 #include "optim/minibatch_sampler.hpp"
@@ -68,7 +68,7 @@ class Trainer {
   int stop_signal() const { return stop_signal_; }
 
   // Rows and snapshots recorded since the last take: the next checkpoint writes them.
-  const io::TrainingRows& pending_rows() const { return rows_; }
+  const TrainingRows& pending_rows() const { return rows_; }
   const std::vector<PetscInt>& pending_snapshot_steps() const { return snapshot_steps_; }
   // Copies pending snapshot k into v (a Vec of θ's layout).
   void pending_snapshot(std::size_t k, Vec v) const;
@@ -104,7 +104,7 @@ class Trainer {
   PetscInt interval_steps_ = 0;
   int stop_signal_ = 0;
 
-  io::TrainingRows rows_;
+  TrainingRows rows_;
   std::vector<PetscInt> snapshot_steps_;
   std::vector<double> snapshots_;  // this rank's slices, one after another
   std::int64_t rows_written_ = 0, snapshots_written_ = 0;

@@ -42,14 +42,14 @@ RunResult TrainingRun::run() {
   last_checkpoint_time_ = MPI_Wtime();
   Trainer::Outcome outcome;
   try {
-    outcome = trainer_->run([this](PetscInt) { checkpoint(io::RunStatus::running); },
+    outcome = trainer_->run([this](PetscInt) { checkpoint(RunStatus::running); },
                             [this] { return due_by_time(); });
   } catch (const Diverged& d) {
     return diverged(d);
   }
   const std::string& out = spec_.train.output;
   if (outcome == Trainer::Outcome::stopped) {
-    checkpoint(io::RunStatus::running);
+    checkpoint(RunStatus::running);
     summarize();
     if (spec_.verbose)
       PetscPrintf(comm_,
@@ -59,14 +59,14 @@ RunResult TrainingRun::run() {
                   out.c_str());
     return RunResult::stopped;
   }
-  io::Spectrum spectrum;
+  spectral::Spectrum spectrum;
   const bool with_spectrum = spec_.eigen.settings.nev > 0;
   if (with_spectrum) {
     // The training is safe on disk before the (possibly long) eigensolve.
-    checkpoint(io::RunStatus::trained);
+    checkpoint(RunStatus::trained);
     measure_spectrum(spectrum);
   }
-  checkpoint(io::RunStatus::finished, with_spectrum ? &spectrum : nullptr);
+  checkpoint(RunStatus::finished, with_spectrum ? &spectrum : nullptr);
   summarize();
   if (spec_.verbose) {
     const RunSummary& s = summary_;
@@ -97,13 +97,13 @@ bool TrainingRun::initialize() {
   if (!c.restart.empty()) {
     io::RunFile file = io::RunFile::open_read(comm_, c.restart);
     check_same_run(file);
-    const io::CheckpointInfo info = io::read_checkpoint_info(file);
-    TERRAIN_CHECK(info.status != io::RunStatus::diverged,
+    const CheckpointInfo info = read_checkpoint_info(file);
+    TERRAIN_CHECK(info.status != RunStatus::diverged,
                   c.restart << " holds a run that diverged at step " << info.diverged_step
                             << "; it cannot be continued");
     TERRAIN_CHECK(info.step <= c.steps,
                   c.restart << " is at step " << info.step << ", beyond -train_steps " << c.steps);
-    if (info.status == io::RunStatus::finished && info.step == c.steps) {
+    if (info.status == RunStatus::finished && info.step == c.steps) {
       if (spec_.verbose)
         PetscPrintf(comm_,
                     "terrain-train: %s already holds the finished run (%d steps); nothing "
@@ -115,11 +115,11 @@ bool TrainingRun::initialize() {
     file.read_vec("/params", trainer_->theta());
     for (const auto& [name, v] : trainer_->checkpoint_vectors()) {
       if (name == "lambda_max_vector") continue;
-      io::read_checkpoint_vector(file, name, v);
+      read_checkpoint_vector(file, name, v);
     }
     if (LambdaMaxTracker* t = trainer_->tracker();
-        t && io::has_checkpoint_vector(file, "lambda_max_vector")) {
-      io::read_checkpoint_vector(file, "lambda_max_vector", t->warm_vector());
+        t && has_checkpoint_vector(file, "lambda_max_vector")) {
+      read_checkpoint_vector(file, "lambda_max_vector", t->warm_vector());
       t->set_warm();
     }
     file.close();
@@ -171,7 +171,7 @@ void TrainingRun::check_same_run(const io::RunFile& file) const {
        data_.name + ", " + text(data_.train.n_global) + " training / " + text(data_.test.n_global) +
            " test samples");
   same("data source", d.source, data_.source);
-  io::check_settings(file, "/train", spec_.train.identity());
+  check_settings(file, "/train", spec_.train.identity());
 }
 
 // ------------------------------------------------------------------------------------------
@@ -188,7 +188,7 @@ bool TrainingRun::due_by_time() const {
   return rank_ == 0 && interval > 0 && MPI_Wtime() - last_checkpoint_time_ >= interval;
 }
 
-void TrainingRun::checkpoint(io::RunStatus status, const io::Spectrum* spectrum) {
+void TrainingRun::checkpoint(RunStatus status, const spectral::Spectrum* spectrum) {
   const TrainConfig& c = spec_.train;
   Trainer& t = *trainer_;
   io::RunFile file =
@@ -198,32 +198,32 @@ void TrainingRun::checkpoint(io::RunStatus status, const io::Spectrum* spectrum)
     io::write_model(file, spec_.arch, t.objective().network().layout());
     io::write_data_info(file, data_.name, data_.source, data_.train.n_global, data_.test.n_global,
                         data_.train.d_in, data_.train.d_out);
-    io::write_settings(file, "/train", c.identity());
+    write_settings(file, "/train", c.identity());
     if (c.minibatch()) file.write_attr("/train", "temperature", c.lr() / (2.0 * double(c.batch)));
   }
   file.write_attr("/train", "steps", c.steps);
-  io::append_training_rows(file, t.pending_rows());
+  append_training_rows(file, t.pending_rows());
   if (!t.pending_snapshot_steps().empty()) {
     Vec row;
     TERRAIN_PETSC(VecDuplicate(t.theta(), &row));
     for (std::size_t k = 0; k < t.pending_snapshot_steps().size(); ++k) {
       t.pending_snapshot(k, row);
-      io::append_snapshot(file, row);
+      append_snapshot(file, row);
     }
     TERRAIN_PETSC(VecDestroy(&row));
-    io::append_snapshot_steps(file, std::vector<std::int64_t>(t.pending_snapshot_steps().begin(),
+    append_snapshot_steps(file, std::vector<std::int64_t>(t.pending_snapshot_steps().begin(),
                                                               t.pending_snapshot_steps().end()));
   }
   io::write_params(file, t.theta());
-  io::CheckpointInfo info;
+  CheckpointInfo info;
   info.step = t.step();
   info.status = status;
   info.elapsed = t.elapsed();
   info.rows = t.rows_written() + static_cast<std::int64_t>(t.pending_rows().size());
   info.saved = t.snapshots_written() + static_cast<std::int64_t>(t.pending_snapshot_steps().size());
   info.nranks = comm_size();
-  io::write_checkpoint(file, info, t.checkpoint_vectors());
-  if (spectrum) io::write_spectrum(file, "final", *spectrum);
+  write_checkpoint(file, info, t.checkpoint_vectors());
+  if (spectrum) spectral::write_spectrum(file, "final", *spectrum);
   file.commit();
   exists_ = true;
   t.clear_pending();
@@ -249,19 +249,19 @@ RunResult TrainingRun::diverged(const Diverged& d) {
     io::write_model(file, spec_.arch, t.objective().network().layout());
     io::write_data_info(file, data_.name, data_.source, data_.train.n_global, data_.test.n_global,
                         data_.train.d_in, data_.train.d_out);
-    io::write_settings(file, "/train", spec_.train.identity());
+    write_settings(file, "/train", spec_.train.identity());
   }
-  io::append_training_rows(file, t.pending_rows());
-  io::CheckpointInfo info;
+  append_training_rows(file, t.pending_rows());
+  CheckpointInfo info;
   info.step = std::max<PetscInt>(last_checkpoint_step_, 0);
-  info.status = io::RunStatus::diverged;
+  info.status = RunStatus::diverged;
   info.elapsed = t.elapsed();
   info.rows = t.rows_written() + static_cast<std::int64_t>(t.pending_rows().size());
   info.saved = t.snapshots_written();
   info.nranks = comm_size();
   info.diverged_step = d.step();
   info.message = d.what();
-  io::write_checkpoint_info(file, info);
+  write_checkpoint_info(file, info);
   file.commit();
   exists_ = true;
   t.clear_pending();
@@ -274,7 +274,7 @@ RunResult TrainingRun::diverged(const Diverged& d) {
 
 // ------------------------------------------------------------------------------------------
 
-void TrainingRun::measure_spectrum(io::Spectrum& spectrum) {
+void TrainingRun::measure_spectrum(spectral::Spectrum& spectrum) {
   const spectral::EigenOptions& e = spec_.eigen;
   objective::Objective& f = trainer_->objective();
   objective::CurvatureOperator op(f, trainer_->theta(), e.op);

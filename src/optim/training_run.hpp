@@ -16,12 +16,13 @@
 #include <vector>
 
 #include "data/dataset.hpp"
-#include "io/checkpoint.hpp"
+#include "optim/checkpoint.hpp"
 #include "io/run_schema.hpp"
 #include "model/architecture.hpp"
 #include "optim/train_config.hpp"
 #include "optim/trainer.hpp"
 #include "spectral/eigen_options.hpp"
+#include "spectral/spectrum_file.hpp"
 
 namespace terrain::optim {
 
@@ -58,11 +59,11 @@ class TrainingRun {
   bool initialize();  // false: the file already holds the finished run
   void resume();
   void check_same_run(const io::RunFile& file) const;
-  void checkpoint(io::RunStatus status, const io::Spectrum* spectrum = nullptr);
+  void checkpoint(RunStatus status, const spectral::Spectrum* spectrum = nullptr);
   bool due_by_time() const;
   int comm_size() const;
   RunResult diverged(const Diverged& d);
-  void measure_spectrum(io::Spectrum& spectrum);
+  void measure_spectrum(spectral::Spectrum& spectrum);
   void summarize();
 
   MPI_Comm comm_;

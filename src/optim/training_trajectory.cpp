@@ -1,10 +1,12 @@
-#include "io/training_trajectory.hpp"
+#include "optim/training_trajectory.hpp"
 
 #include <string>
 
 #include "core/error.hpp"
 
-namespace terrain::io {
+namespace terrain::optim {
+
+using io::RunFile;
 
 namespace {
 struct Column {
@@ -87,4 +89,4 @@ void append_snapshot_steps(RunFile& file, const std::vector<std::int64_t>& steps
   if (!steps.empty()) file.append_1d("/trajectory/params_step", steps);
 }
 
-}  // namespace terrain::io
+}  // namespace terrain::optim

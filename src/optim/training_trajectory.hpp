@@ -27,7 +27,7 @@
 
 #include "io/run_file.hpp"
 
-namespace terrain::io {
+namespace terrain::optim {
 
 struct TrainingRows {
   std::vector<std::int64_t> step, lambda_max_hv;
@@ -41,10 +41,10 @@ struct TrainingRows {
 
 // Appends the rows (creating the columns on first use). Every call of a run must carry the same
 // columns as the file, or it throws an InputError naming the column.
-void append_training_rows(RunFile& file, const TrainingRows& rows);
+void append_training_rows(io::RunFile& file, const TrainingRows& rows);
 
 // Appends θ as one row of /trajectory/params; the steps go to /trajectory/params_step.
-void append_snapshot(RunFile& file, Vec params);
-void append_snapshot_steps(RunFile& file, const std::vector<std::int64_t>& steps);
+void append_snapshot(io::RunFile& file, Vec params);
+void append_snapshot_steps(io::RunFile& file, const std::vector<std::int64_t>& steps);
 
-}  // namespace terrain::io
+}  // namespace terrain::optim

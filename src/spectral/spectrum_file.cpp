@@ -1,4 +1,4 @@
-#include "io/spectrum_io.hpp"
+#include "spectral/spectrum_file.hpp"
 
 #include <petscsys.h>
 
@@ -10,99 +10,95 @@
 #include "io/run_schema.hpp"
 #include "spectral/classification.hpp"
 
-namespace terrain::io {
+namespace terrain::spectral {
+
+using io::Array;
+using io::PointSource;
+using io::RunFile;
 
 namespace {
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw core::InputError(path + ": " + what);
 }
+}  // namespace
 
-std::string list_steps(const std::vector<std::int64_t>& steps) {
-  std::ostringstream os;
-  const std::size_t n = steps.size(), shown = 8;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (n > shown && i == shown / 2) {
-      os << ", ...";
-      i = n - shown / 2;
-    }
-    os << (i ? ", " : "") << steps[i];
+namespace {
+// Sorts eigenvalues with their residuals; `descending` for the largest end.
+void sort_pairs(std::vector<double>& values, std::vector<double>& residuals, bool descending) {
+  std::vector<std::size_t> order(values.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return descending ? values[a] > values[b] : values[a] < values[b];
+  });
+  std::vector<double> v, r;
+  for (std::size_t i : order) {
+    v.push_back(values[i]);
+    if (!residuals.empty()) r.push_back(residuals[i]);
   }
-  return os.str();
+  values = std::move(v);
+  residuals = std::move(r);
 }
 
-void check_widths(const RunFile& file, const model::Architecture& arch) {
-  if (!file.has_attr("/model", "widths")) return;
-  const auto widths = file.read_attr<std::vector<std::int64_t>>("/model", "widths");
-  if (widths != std::vector<std::int64_t>(arch.widths.begin(), arch.widths.end())) {
-    std::ostringstream os;
-    for (std::size_t i = 0; i < widths.size(); ++i) os << (i ? "," : "") << widths[i];
-    fail(file.path(), "written for -model_widths " + os.str() + ", not the network given");
-  }
+std::string spectrum_group(const RunFile& file, const std::string& name) {
+  TERRAIN_CHECK(!name.empty() && name.find('/') == std::string::npos && name != "." &&
+                    name != "..",
+                file.path() << ": spectrum name '" << name
+                            << "' must be one non-empty word without '/'");
+  return "/spectrum/" + name;
 }
 }  // namespace
 
-void read_point(MPI_Comm comm, const std::string& path, const model::Architecture& arch,
-                PetscInt step, Vec theta) {
-  if (step < 0) return read_params(comm, path, arch, theta);
-  RunFile file = RunFile::open_read(comm, path);
-  check_schema(file);
-  check_widths(file, arch);
-  PetscInt N = 0;
-  TERRAIN_PETSC(VecGetSize(theta, &N));
-  const std::string data = "/trajectory/params", steps_path = "/trajectory/params_step";
-  if (!file.has(data))
-    fail(path, "no " + data + " (the run saved no parameter snapshots): -spectrum_step " +
-                   std::to_string(step) + " needs them; -spectrum_step -1 analyses /params");
-  const std::vector<std::size_t> shape = file.shape(data);
-  if (shape.size() != 2 || shape[1] != static_cast<std::size_t>(N))
-    fail(path, data + " has shape " + std::to_string(shape.size() ? shape[0] : 0) + " x " +
-                   std::to_string(shape.size() > 1 ? shape[1] : 0) + ", expected [n_saved, " +
-                   std::to_string(N) + "]");
-  if (!file.has(steps_path)) fail(path, "no " + steps_path + " to say which step each snapshot is");
-  const std::vector<std::int64_t> steps = file.read_ints(steps_path).values;
-  if (steps.size() != shape[0])
-    fail(path, steps_path + " has " + std::to_string(steps.size()) + " entries for " +
-                   std::to_string(shape[0]) + " snapshots");
-  const auto found = std::find(steps.begin(), steps.end(), static_cast<std::int64_t>(step));
-  if (found == steps.end())
-    fail(path, "no snapshot of step " + std::to_string(step) + " in " + data +
-                   " (saved steps: " + list_steps(steps) + ")");
-  const std::size_t row = static_cast<std::size_t>(found - steps.begin());
-  std::vector<double> all(N);
-  file.read_rows(data, row, 1, static_cast<std::size_t>(N), all.data());
-  file.close();
-  PetscInt begin = 0, end = 0;
-  TERRAIN_PETSC(VecGetOwnershipRange(theta, &begin, &end));
-  double* a = nullptr;
-  TERRAIN_PETSC(VecGetArrayWrite(theta, &a));
-  std::copy(all.begin() + begin, all.begin() + end, a);
-  TERRAIN_PETSC(VecRestoreArrayWrite(theta, &a));
+void write_spectrum(RunFile& file, const std::string& name, const Spectrum& s) {
+  const std::string group = spectrum_group(file, name);
+  TERRAIN_CHECK(s.largest_residuals.empty() || s.largest_residuals.size() == s.largest.size(),
+                file.path() << ": " << group << ": " << s.largest_residuals.size() << " residuals for "
+                      << s.largest.size() << " largest eigenvalues");
+  TERRAIN_CHECK(s.smallest_residuals.empty() || s.smallest_residuals.size() == s.smallest.size(),
+                file.path() << ": " << group << ": " << s.smallest_residuals.size() << " residuals for "
+                      << s.smallest.size() << " smallest eigenvalues");
+  Spectrum sorted = s;
+  sort_pairs(sorted.largest, sorted.largest_residuals, true);
+  sort_pairs(sorted.smallest, sorted.smallest_residuals, false);
+
+  // Both ends together; residuals only when every eigenvalue has one.
+  std::vector<double> all = sorted.largest, all_residuals = sorted.largest_residuals;
+  all.insert(all.end(), sorted.smallest.begin(), sorted.smallest.end());
+  all_residuals.insert(all_residuals.end(), sorted.smallest_residuals.begin(),
+                       sorted.smallest_residuals.end());
+  if (all_residuals.size() != all.size()) all_residuals.clear();
+  sort_pairs(all, all_residuals, true);
+
+  file.remove(group);  // a new spectrum of the same name replaces the old one entirely
+  file.write_attr(group, "operator", sorted.op);
+  file.write_attr(group, "tolerance", sorted.tolerance);
+  file.write_attr(group, "n_matvec", sorted.n_matvec);
+  file.write_1d(group + "/largest", sorted.largest);
+  file.write_1d(group + "/smallest", sorted.smallest);
+  file.write_1d(group + "/eigenvalues", all);
+  if (!sorted.largest_residuals.empty())
+    file.write_1d(group + "/largest_residuals", sorted.largest_residuals);
+  if (!sorted.smallest_residuals.empty())
+    file.write_1d(group + "/smallest_residuals", sorted.smallest_residuals);
+  if (!all_residuals.empty()) file.write_1d(group + "/residuals", all_residuals);
 }
 
-std::vector<std::pair<std::string, std::string>> recorded_options(const RunFile& file,
-                                                                  const std::string& prefix) {
-  std::vector<std::pair<std::string, std::string>> result;
-  if (!file.has_attr("/", "options")) return result;
-  const std::string text = file.read_attr<std::string>("/", "options");
-  // PETSc's own parser, on a private database, so quoting and negative numbers work as they
-  // did on the command line.
-  PetscOptions db = nullptr;
-  TERRAIN_PETSC(PetscOptionsCreate(&db));
-  const PetscErrorCode ierr = PetscOptionsInsertString(db, text.c_str());
-  if (ierr) {
-    PetscOptionsDestroy(&db);
-    fail(file.path(), "cannot parse the recorded options attribute");
-  }
-  PetscInt n = 0;
-  char **names = nullptr, **values = nullptr;
-  TERRAIN_PETSC(PetscOptionsLeftGet(db, &n, &names, &values));
-  const std::string bare = prefix.substr(prefix[0] == '-' ? 1 : 0);
-  for (PetscInt i = 0; i < n; ++i)
-    if (std::string(names[i]).compare(0, bare.size(), bare) == 0)
-      result.emplace_back("-" + std::string(names[i]), values[i] ? values[i] : "");
-  TERRAIN_PETSC(PetscOptionsLeftRestore(db, &n, &names, &values));
-  TERRAIN_PETSC(PetscOptionsDestroy(&db));
-  return result;
+Spectrum read_spectrum(const RunFile& file, const std::string& name) {
+  io::check_schema(file);
+  const std::string group = spectrum_group(file, name);
+  if (!file.has(group)) fail(file.path(), "no " + group);
+  Spectrum s;
+  s.op = file.read_attr<std::string>(group, "operator");
+  s.tolerance = file.read_attr<double>(group, "tolerance");
+  s.n_matvec = file.read_attr<std::int64_t>(group, "n_matvec");
+  auto read = [&](const char* d) {
+    const std::string path = group + "/" + d;
+    return file.has(path) ? file.read_doubles(path).values : std::vector<double>{};
+  };
+  s.largest = read("largest");
+  s.largest_residuals = read("largest_residuals");
+  s.smallest = read("smallest");
+  s.smallest_residuals = read("smallest_residuals");
+  return s;
 }
 
 namespace {
@@ -211,7 +207,7 @@ void write_spectrum_report(RunFile& file, const std::string& name,
     if (!f.values.empty()) {
       file.write_1d(g + "/full/eigenvalues", f.values);
       // Without the extreme pairs, /eigenvalues holds the whole spectrum (descending), so
-      // readers of the io::Spectrum layout still find eigenvalues.
+      // readers of the spectral::Spectrum layout still find eigenvalues.
       if (!r.extreme)
         file.write_1d(g + "/eigenvalues", std::vector<double>(f.values.rbegin(), f.values.rend()));
     }
@@ -293,7 +289,7 @@ void write_spectrum_report(RunFile& file, const std::string& name,
 }
 
 spectral::SpectrumReport read_spectrum_report(const RunFile& file, const std::string& name) {
-  check_schema(file);
+  io::check_schema(file);
   const std::string g = "/spectrum/" + name;
   if (!file.has(g)) fail(file.path(), "no " + g);
   spectral::SpectrumReport r;
@@ -417,4 +413,4 @@ spectral::SpectrumReport read_spectrum_report(const RunFile& file, const std::st
   return r;
 }
 
-}  // namespace terrain::io
+}  // namespace terrain::spectral

@@ -1,9 +1,17 @@
 #pragma once
-// terrain-spectrum's part of the run file: the point it analyses (a run file's /params or a
-// /trajectory/params snapshot), the -data_ options a run recorded, and everything of a
-// spectral::SpectrumReport under /spectrum/<name>:
+// /spectrum/<name> of the run file: the one place that writes and reads it. Two writers share
+// the group's layout: write_spectrum stores extreme eigenpairs alone (terrain-train's
+// /spectrum/final), write_spectrum_report a whole spectral::SpectrumReport (terrain-spectrum,
+// terrain-critical) through write_spectrum and adds the rest.
 //
-//   /spectrum/<name>  attrs  operator, tolerance, n_matvec            (as io::write_spectrum)
+// write_spectrum:
+//   /spectrum/<name>           attrs  operator str, tolerance float64, n_matvec int64
+//     largest, largest_residuals     float64[k], largest first (descending)
+//     smallest, smallest_residuals   float64[k], smallest first (ascending)
+//     eigenvalues, residuals         float64, both ends together, descending
+//
+// write_spectrum_report:
+//   /spectrum/<name>  attrs  operator, tolerance, n_matvec            (as write_spectrum)
 //                            n_params, loss, grad_norm, zero_tol, seconds, nranks int64,
 //                            source str (file and dataset of the point), step int64 (−1: /params),
 //                            classification str, kind str (minimum|maximum|saddle|degenerate|
@@ -12,7 +20,7 @@
 //                            lambda_max, lambda_min, lambda_min_positive, condition_number,
 //                            negative_fraction float64 (NaN: unknown), estimates_source str
 //     largest, largest_residuals, smallest, smallest_residuals, eigenvalues, residuals
-//                            float64[k]   the extreme pairs (io::write_spectrum's layout)
+//                            float64[k]   the extreme pairs (write_spectrum's layout)
 //     largest_vectors, smallest_vectors   float64[k, n_params]   (-hess_vectors)
 //     full/eigenvalues       float64[n_params] ascending; attrs solver, asymmetry, block,
 //                            assembly_seconds, solve_seconds, n_matvec
@@ -33,40 +41,36 @@
 #include <mpi.h>
 #include <petscvec.h>
 
+#include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "io/point_reader.hpp"
 #include "io/run_file.hpp"
-#include "model/architecture.hpp"
 #include "spectral/results.hpp"
 
-namespace terrain::io {
+namespace terrain::spectral {
 
-// Reads the parameters at `step` into theta: step −1 is the final /params of a run file (or
-// the `params` of any parameter file); otherwise the row of /trajectory/params whose
-// /trajectory/params_step is `step`. Errors name the file and list what is there.
-void read_point(MPI_Comm comm, const std::string& path, const model::Architecture& arch,
-                PetscInt step, Vec theta);
-
-// The options a run recorded in its root attribute `options` whose names start with
-// `prefix` ("-data_"): (name, value) pairs, value empty for a bare flag. None when the
-// attribute is absent.
-std::vector<std::pair<std::string, std::string>> recorded_options(const RunFile& file,
-                                                                  const std::string& prefix);
-
-struct PointSource {
-  std::string source;  // "run.h5:/params", "run.h5:/trajectory/params (step 200)"
-  PetscInt step = -1;
+// Extreme eigenvalues of an operator (Hessian, Gauss–Newton…) at one point.
+struct Spectrum {
+  std::string op = "hessian";                       // written as the attribute `operator`
+  std::vector<double> largest, largest_residuals;    // any order; stored descending
+  std::vector<double> smallest, smallest_residuals;  // any order; stored ascending
+  double tolerance = 0;
+  std::int64_t n_matvec = 0;  // operator applications the solves took
 };
+// Writes /spectrum/<name>, replacing an earlier one. Residual lists must be empty or match
+// their eigenvalues.
+void write_spectrum(io::RunFile& file, const std::string& name, const Spectrum& s);
+Spectrum read_spectrum(const io::RunFile& file, const std::string& name);
 
 // Writes /spectrum/<name>, replacing an earlier one entirely.
-void write_spectrum_report(RunFile& file, const std::string& name,
-                           const spectral::SpectrumReport& r, const PointSource& point,
+void write_spectrum_report(io::RunFile& file, const std::string& name,
+                           const SpectrumReport& r, const io::PointSource& point,
                            const std::vector<Vec>& largest_vectors = {},
                            const std::vector<Vec>& smallest_vectors = {});
 
 // Reads back what write_spectrum_report wrote (not the eigenvectors).
-spectral::SpectrumReport read_spectrum_report(const RunFile& file, const std::string& name);
+SpectrumReport read_spectrum_report(const io::RunFile& file, const std::string& name);
 
-}  // namespace terrain::io
+}  // namespace terrain::spectral

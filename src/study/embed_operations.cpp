@@ -1,4 +1,4 @@
-#include "embedding/operations.hpp"
+#include "study/embed_operations.hpp"
 
 #include <cmath>
 
@@ -7,11 +7,13 @@
 #include "embedding/neuron_split.hpp"
 #include "embedding/reduction.hpp"
 #include "io/run_schema.hpp"
-#include "io/spectrum_io.hpp"
+#include "io/point_reader.hpp"
 #include "model/parameter_layout.hpp"
 #include "objective/replicated.hpp"
 
-namespace terrain::embedding {
+namespace terrain::study {
+
+using namespace embedding;  // the maps, features and counts this layer composes
 
 namespace {
 
@@ -20,7 +22,7 @@ std::vector<std::int64_t> widths_of(const model::Architecture& a) {
 }
 
 // The fields every mode shares, from the networks before and after.
-void fill_common(EmbeddingReport& r, const EmbedOptions& o, const objective::PointInput& in,
+void fill_common(EmbeddingReport& r, const EmbedOptions& o, const PointInput& in,
                  const model::Architecture& before, const model::Architecture& after,
                  const NetworkValues& vb, const NetworkValues& va) {
   r.mode = to_string(o.mode);
@@ -53,7 +55,7 @@ Comparison compare(MPI_Comm comm, const data::Data& d, const NetworkValues& mine
   return c;
 }
 
-Outcome split(const EmbedOptions& o, const objective::PointInput& in,
+Outcome split(const EmbedOptions& o, const PointInput& in,
               const std::vector<double>& theta) {
   const MPI_Comm comm = in.objective->comm();
   Outcome out;
@@ -87,7 +89,7 @@ Outcome split(const EmbedOptions& o, const objective::PointInput& in,
   return out;
 }
 
-Outcome features(const EmbedOptions& o, const objective::PointInput& in,
+Outcome features(const EmbedOptions& o, const PointInput& in,
                  const std::vector<double>& theta) {
   require_two_layer(in.arch, "-embed_mode features");
   Outcome out;
@@ -99,7 +101,7 @@ Outcome features(const EmbedOptions& o, const objective::PointInput& in,
   return out;
 }
 
-Outcome reduce(const EmbedOptions& o, const objective::PointInput& in,
+Outcome reduce(const EmbedOptions& o, const PointInput& in,
                const std::vector<double>& theta) {
   require_two_layer(in.arch, "-embed_mode reduce");
   const MPI_Comm comm = in.objective->comm();
@@ -119,7 +121,7 @@ Outcome reduce(const EmbedOptions& o, const objective::PointInput& in,
   return out;
 }
 
-Outcome compare_with_reference(const EmbedOptions& o, const objective::PointInput& in,
+Outcome compare_with_reference(const EmbedOptions& o, const PointInput& in,
                                const std::vector<double>& theta) {
   const MPI_Comm comm = in.objective->comm();
   const model::Architecture ref_arch = io::read_model(comm, o.reference);
@@ -152,7 +154,7 @@ Outcome compare_with_reference(const EmbedOptions& o, const objective::PointInpu
 
 }  // namespace
 
-Outcome run_operation(const EmbedOptions& o, const objective::PointInput& in) {
+Outcome run_operation(const EmbedOptions& o, const PointInput& in) {
   const std::vector<double> theta = objective::replicate(in.theta);
   switch (o.mode) {
     case Mode::split: return split(o, in, theta);
@@ -163,4 +165,4 @@ Outcome run_operation(const EmbedOptions& o, const objective::PointInput& in) {
   throw core::InputError("unknown -embed_mode");
 }
 
-}  // namespace terrain::embedding
+}  // namespace terrain::study

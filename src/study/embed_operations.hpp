@@ -1,5 +1,5 @@
 #pragma once
-// terrain-embed's four operations on one point (objective::PointInput): each returns the network
+// terrain-embed's four operations on one point (study::PointInput): each returns the network
 // the output file holds (architecture and replicated parameters) and the report for
 // /embedding/<name>. Collective on the point's communicator.
 //   split     the critical embedding to -embed_widths or one step; losses, output difference,
@@ -12,16 +12,16 @@
 #include "embedding/embed_options.hpp"
 #include "embedding/report.hpp"
 #include "model/architecture.hpp"
-#include "objective/point_input.hpp"
+#include "study/point_input.hpp"
 
-namespace terrain::embedding {
+namespace terrain::study {
 
 struct Outcome {
   model::Architecture arch;
   std::vector<double> theta;
-  EmbeddingReport report;
+  embedding::EmbeddingReport report;
 };
 
-Outcome run_operation(const EmbedOptions& options, const objective::PointInput& in);
+Outcome run_operation(const embedding::EmbedOptions& options, const PointInput& in);
 
-}  // namespace terrain::embedding
+}  // namespace terrain::study

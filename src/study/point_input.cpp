@@ -1,4 +1,4 @@
-#include "objective/point_input.hpp"
+#include "study/point_input.hpp"
 
 #include <sstream>
 
@@ -7,7 +7,7 @@
 #include "model/parameter_layout.hpp"
 #include "objective/replicated.hpp"
 
-namespace terrain::objective {
+namespace terrain::study {
 
 namespace {
 
@@ -69,7 +69,7 @@ std::unique_ptr<PointInput> load_point_input(MPI_Comm comm, const std::string& p
     PetscPrintf(comm, "warning: %s was trained on %lld samples, the data given have %lld\n",
                 path.c_str(), static_cast<long long>(in->recorded->n_train),
                 static_cast<long long>(in->data.train.n_global));
-  in->objective = std::make_unique<Objective>(comm, in->arch, in->data.train);
+  in->objective = std::make_unique<objective::Objective>(comm, in->arch, in->data.train);
   in->theta = in->objective->create_vec();
   io::read_point(comm, path, in->arch, step, in->theta);
   in->point.step = step;
@@ -101,9 +101,9 @@ void write_point_file(io::RunFile& file, const data::Data& data, const model::Ar
                       const std::vector<double>& theta) {
   Vec v = nullptr;
   TERRAIN_PETSC(VecCreateMPI(file.comm(), PETSC_DECIDE, static_cast<PetscInt>(theta.size()), &v));
-  distribute(theta, v);
+  objective::distribute(theta, v);
   write_point_file(file, data, arch, v);
   TERRAIN_PETSC(VecDestroy(&v));
 }
 
-}  // namespace terrain::objective
+}  // namespace terrain::study

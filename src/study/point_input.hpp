@@ -17,11 +17,11 @@
 #include "data/dataset.hpp"
 #include "io/run_file.hpp"
 #include "io/run_schema.hpp"
-#include "io/spectrum_io.hpp"
+#include "io/point_reader.hpp"
 #include "model/architecture.hpp"
 #include "objective/objective.hpp"
 
-namespace terrain::objective {
+namespace terrain::study {
 
 struct PointInput {
   model::Architecture arch;
@@ -30,7 +30,7 @@ struct PointInput {
   std::string data_from;                    // the run file whose -data_ options were used, or ""
   std::optional<io::DataInfo> recorded;     // the input's /data, when it has one
   io::PointSource point;                    // "run.h5:/params", step
-  std::unique_ptr<Objective> objective;     // on the training data
+  std::unique_ptr<objective::Objective> objective;     // on the training data
   Vec theta = nullptr;                      // the point (owned)
 
   PointInput() = default;
@@ -62,4 +62,4 @@ void write_point_file(io::RunFile& file, const data::Data& data, const model::Ar
 void write_point_file(io::RunFile& file, const data::Data& data, const model::Architecture& arch,
                       const std::vector<double>& theta);
 
-}  // namespace terrain::objective
+}  // namespace terrain::study

@@ -1,5 +1,5 @@
 // The run-file schema: header, model (read_model(write_model(a)) == a), data, trajectories,
-// spectra, parameters from run files and plain h5py files, and an h5py read-back on rank 0.
+// parameters from run files and plain h5py files, and an h5py read-back on rank 0.
 #include <boost/test/unit_test.hpp>
 #include <petscvec.h>
 
@@ -17,6 +17,7 @@
 #include "model/architecture.hpp"
 #include "model/parameter_layout.hpp"
 #include "scratch.hpp"
+#include "spectral/spectrum_file.hpp"  // the h5py read-back writes a /spectrum too
 
 using namespace terrain;
 using io::RunFile;
@@ -263,53 +264,6 @@ BOOST_AUTO_TEST_CASE(trajectory_write_append_read) {
   BOOST_TEST(!f.has("/trajectory/gHg"));
 }
 
-BOOST_AUTO_TEST_CASE(spectrum_is_stored_sorted) {
-  const std::string path = scratch("spectrum.h5");
-  io::Spectrum s;
-  s.largest = {2.0, 5.0, 3.0};
-  s.largest_residuals = {1e-9, 2e-9, 3e-9};
-  s.smallest = {-0.5, -2.0};
-  s.smallest_residuals = {4e-9, 5e-9};
-  s.tolerance = 1e-8;
-  s.n_matvec = 321;
-  {
-    RunFile f = RunFile::create(PETSC_COMM_WORLD, path);
-    io::write_spectrum(f, "final", s);
-    io::Spectrum top;  // replaces "init" entirely: no stale smallest
-    top.largest = {1.0};
-    top.smallest = {0.5};
-    io::write_spectrum(f, "init", top);
-    top.smallest.clear();
-    top.op = "ggn";
-    io::write_spectrum(f, "init", top);
-    s.largest_residuals = {1.0};
-    BOOST_CHECK_EXCEPTION(io::write_spectrum(f, "bad", s), core::InputError,
-                          (MessageHas{path, "/spectrum/bad", "1 residuals for 3 largest"}));
-    BOOST_CHECK_EXCEPTION(io::write_spectrum(f, "a/b", top), core::InputError,
-                          (MessageHas{path, "a/b"}));
-    f.commit();
-  }
-  RunFile f = RunFile::open_read(PETSC_COMM_WORLD, path);
-  const io::Spectrum r = io::read_spectrum(f, "final");
-  BOOST_TEST(r.largest == (std::vector<double>{5.0, 3.0, 2.0}));
-  BOOST_TEST(r.largest_residuals == (std::vector<double>{2e-9, 3e-9, 1e-9}));
-  BOOST_TEST(r.smallest == (std::vector<double>{-2.0, -0.5}));
-  BOOST_TEST(r.smallest_residuals == (std::vector<double>{5e-9, 4e-9}));
-  BOOST_TEST(r.op == "hessian");
-  BOOST_TEST(r.tolerance == 1e-8);
-  BOOST_TEST(r.n_matvec == 321);
-  BOOST_TEST(f.read_doubles("/spectrum/final/eigenvalues").values ==
-             (std::vector<double>{5.0, 3.0, 2.0, -0.5, -2.0}));
-  BOOST_TEST(f.read_doubles("/spectrum/final/residuals").values ==
-             (std::vector<double>{2e-9, 3e-9, 1e-9, 4e-9, 5e-9}));
-  const io::Spectrum init = io::read_spectrum(f, "init");
-  BOOST_TEST(init.op == "ggn");
-  BOOST_TEST(init.smallest.empty());
-  BOOST_TEST(!f.has("/spectrum/init/residuals"));
-  BOOST_CHECK_EXCEPTION(io::read_spectrum(f, "nothing"), core::InputError,
-                        (MessageHas{path, "/spectrum/nothing"}));
-}
-
 BOOST_AUTO_TEST_CASE(params_from_run_files_and_plain_files) {
   const model::Architecture a = architecture({4, 16, 3});  // 131 parameters
   const model::ParameterLayout layout(a);
@@ -394,10 +348,10 @@ BOOST_AUTO_TEST_CASE(h5py_reads_what_we_write) {
     t.step = {0, 1, 2};
     t.loss = {3, 2, 1};
     io::write_trajectory(f, t);
-    io::Spectrum s;
+    spectral::Spectrum s;
     s.largest = {1, 3};
     s.smallest = {-1};
-    io::write_spectrum(f, "final", s);
+    spectral::write_spectrum(f, "final", s);
     io::write_params(f, theta);
     f.append_vec("/trajectory/params", theta);
     f.append_vec("/trajectory/params", theta);

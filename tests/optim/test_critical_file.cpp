@@ -3,7 +3,7 @@
 // columns differ in length is refused with one line naming the group.
 #include <cmath>
 
-#include "io/critical_io.hpp"
+#include "optim/critical_file.hpp"
 #include "io/scratch.hpp"
 
 using namespace terrain;
@@ -11,8 +11,8 @@ using test::ScratchCleanup;
 BOOST_TEST_GLOBAL_FIXTURE(ScratchCleanup);
 
 namespace {
-io::CriticalRecord sample() {
-  io::CriticalRecord r;
+optim::CriticalRecord sample() {
+  optim::CriticalRecord r;
   r.method = "sfn";
   r.result.converged = true;
   r.result.reason = "|grad L|_1 <= 1e-12";
@@ -41,17 +41,17 @@ io::CriticalRecord sample() {
 
 BOOST_AUTO_TEST_CASE(critical_record_round_trip) {
   const std::string path = test::scratch("critical.h5");
-  const io::CriticalRecord w = sample();
+  const optim::CriticalRecord w = sample();
   Vec start = nullptr;
   TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, 7, &start));
   TERRAIN_PETSC(VecSet(start, 2.5));
   {
     io::RunFile f = io::RunFile::create(PETSC_COMM_WORLD, path);
-    io::write_critical(f, "sfn", w, start);
+    optim::write_critical(f, "sfn", w, start);
     f.commit();
   }
   io::RunFile f = io::RunFile::open_read(PETSC_COMM_WORLD, path);
-  const io::CriticalRecord r = io::read_critical(f, "sfn");
+  const optim::CriticalRecord r = optim::read_critical(f, "sfn");
   BOOST_TEST(r.method == w.method);
   BOOST_TEST(r.result.converged == w.result.converged);
   BOOST_TEST(r.result.reason == w.result.reason);
@@ -87,16 +87,16 @@ BOOST_AUTO_TEST_CASE(columns_of_different_length_are_refused) {
   const std::string path = test::scratch("bad_critical.h5");
   {
     io::RunFile f = io::RunFile::create(PETSC_COMM_WORLD, path);
-    io::write_critical(f, "newton", sample());
+    optim::write_critical(f, "newton", sample());
     f.write_1d("/critical/newton/loss", std::vector<double>{1.0});
     f.commit();
   }
   io::RunFile f = io::RunFile::open_read(PETSC_COMM_WORLD, path);
-  BOOST_CHECK_EXCEPTION(io::read_critical(f, "newton"), core::InputError,
+  BOOST_CHECK_EXCEPTION(optim::read_critical(f, "newton"), core::InputError,
                         [](const core::InputError& e) {
                           return std::string(e.what()).find("/critical/newton") !=
                                  std::string::npos;
                         });
-  BOOST_CHECK_THROW(io::read_critical(f, "missing"), core::InputError);
+  BOOST_CHECK_THROW(optim::read_critical(f, "missing"), core::InputError);
   f.close();
 }

@@ -3,7 +3,7 @@
 // the run file records the divergence instead.
 #include <cmath>
 
-#include "io/checkpoint.hpp"
+#include "optim/checkpoint.hpp"
 #include "training_support.hpp"
 
 using namespace terrain;
@@ -45,7 +45,7 @@ BOOST_AUTO_TEST_CASE(a_diverging_run_names_the_step_and_keeps_its_last_good_chec
   BOOST_TEST(message.find('\n') == std::string::npos);
 
   io::RunFile f = io::RunFile::open_read(PETSC_COMM_WORLD, path);
-  const io::CheckpointInfo info = io::read_checkpoint_info(f);
+  const optim::CheckpointInfo info = optim::read_checkpoint_info(f);
   BOOST_TEST(info.step < step);
   BOOST_TEST(info.step >= step - 3);
   const std::vector<double> params = f.read_doubles("/params").values;
@@ -65,9 +65,9 @@ BOOST_AUTO_TEST_CASE(an_ensemble_run_records_its_divergence) {
   s.record_divergence = true;
   BOOST_TEST((test::train(PETSC_COMM_WORLD, data, s) == optim::RunResult::diverged));
   io::RunFile f = io::RunFile::open_read(PETSC_COMM_WORLD, path);
-  const io::CheckpointInfo info = io::read_checkpoint_info(f);
+  const optim::CheckpointInfo info = optim::read_checkpoint_info(f);
   f.close();
-  BOOST_TEST(io::to_string(info.status) == std::string("diverged"));
+  BOOST_TEST(optim::to_string(info.status) == std::string("diverged"));
   BOOST_TEST(info.diverged_step > info.step);
   BOOST_TEST(info.rows == info.diverged_step);  // every finite row, one per step
 }

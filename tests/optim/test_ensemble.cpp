@@ -3,7 +3,7 @@
 // rank; the merged file has the documented tables; a finished ensemble is not redone.
 #include <filesystem>
 
-#include "io/ensemble_file.hpp"
+#include "optim/ensemble_file.hpp"
 #include "optim/ensemble.hpp"
 #include "training_support.hpp"
 
@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(an_ensemble_on_groups_equals_its_runs_done_one_by_one) {
       MPI_Comm_free(&comm);
     }
     MPI_Barrier(PETSC_COMM_WORLD);
-    const std::string run = "/ensemble/" + io::ensemble_run_name(m.index);
+    const std::string run = "/ensemble/" + optim::ensemble_run_name(m.index);
     BOOST_TEST(merged.read_attr<std::int64_t>(run, "width") == m.width);
     BOOST_TEST(merged.read_attr<std::string>(run, "status") == "finished");
     BOOST_TEST(merged.read_attr<std::int64_t>(run + "/model", "seed") == 4 + m.seed_index);

@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(gHg_and_the_predicted_change_match_the_dense_hessian) {
   s.loss = f.gradient(theta, g);
   VecDot(g, g, &s.grad_sq);
   s.grad = g;
-  io::TrainingRows rows;
+  optim::TrainingRows rows;
   monitor.measure(s, theta, rows);
 
   const PetscInt N = f.n_params();
@@ -148,7 +148,7 @@ BOOST_AUTO_TEST_CASE(minibatch_rows_measure_the_full_training_set) {
   s.lr = 0.2;
   s.loss = batch.gradient(theta, g);
   s.grad = nullptr;
-  io::TrainingRows rows;
+  optim::TrainingRows rows;
   monitor.measure(s, theta, rows);
   objective::Objective reference(PETSC_COMM_WORLD, p.arch, p.data.train);
   const double loss = reference.gradient(theta, g);

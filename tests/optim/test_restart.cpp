@@ -5,7 +5,7 @@
 #include <csignal>
 
 #include "core/signals.hpp"
-#include "io/checkpoint.hpp"
+#include "optim/checkpoint.hpp"
 #include "training_support.hpp"
 
 using namespace terrain;
@@ -24,9 +24,9 @@ struct Case {
 const Case kCases[] = {
     {"gd", Method::gd, 0}, {"sgd_momentum", Method::momentum, 16}, {"adam", Method::adam, 16}};
 
-io::CheckpointInfo checkpoint_of(const std::string& path) {
+optim::CheckpointInfo checkpoint_of(const std::string& path) {
   io::RunFile f = io::RunFile::open_read(PETSC_COMM_WORLD, path);
-  io::CheckpointInfo info = io::read_checkpoint_info(f);
+  optim::CheckpointInfo info = optim::read_checkpoint_info(f);
   f.close();
   return info;
 }
@@ -79,9 +79,9 @@ BOOST_AUTO_TEST_CASE(a_stop_signal_checkpoints_at_a_step_boundary_and_the_run_co
   if (rank == 0) std::raise(SIGUSR1);
   BOOST_TEST((test::train(PETSC_COMM_WORLD, data, resumed) == optim::RunResult::stopped));
   core::StopSignals::clear();
-  const io::CheckpointInfo info = checkpoint_of(part);
+  const optim::CheckpointInfo info = checkpoint_of(part);
   BOOST_TEST(info.step == 20);
-  BOOST_TEST(io::to_string(info.status) == std::string("running"));
+  BOOST_TEST(optim::to_string(info.status) == std::string("running"));
   BOOST_TEST((test::train(PETSC_COMM_WORLD, data, resumed) == optim::RunResult::finished));
   BOOST_TEST(test::result_difference(PETSC_COMM_WORLD, full, part) == 0.0);
 }

@@ -13,7 +13,7 @@ namespace {
 // θ1 − θ0 after one step of `config` from the initial weights; also ∇L(θ0) and the rows.
 struct OneStep {
   double step_norm = 0, grad_norm = 0, dot = 0;  // ‖Δθ‖, ‖g‖, ⟨Δθ, g⟩
-  io::TrainingRows rows;
+  optim::TrainingRows rows;
 };
 
 OneStep one_step(optim::TrainConfig config, const optim::RunSpec& spec, const data::Data& data) {

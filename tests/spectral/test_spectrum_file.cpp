@@ -1,7 +1,6 @@
-// terrain-spectrum's run-file part: a SpectrumReport survives write and read (every analysis,
-// NaN-padded tridiagonals, eigenvectors as rows), points are read from /params and from
-// /trajectory/params snapshots by step with one-line errors naming the file and the steps
-// there, and the -data_ options a run recorded come back as PETSc parsed them.
+// /spectrum/<name>: a SpectrumReport survives write and read (every analysis, NaN-padded
+// tridiagonals, eigenvectors as rows), and the extreme pairs alone (terrain-train's
+// /spectrum/final) are stored sorted and replace an earlier spectrum entirely.
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <map>
@@ -9,7 +8,7 @@
 
 #include "io/run_schema.hpp"
 #include "io/scratch.hpp"
-#include "io/spectrum_io.hpp"
+#include "spectral/spectrum_file.hpp"
 #include "model/parameter_layout.hpp"
 
 using namespace terrain;
@@ -22,12 +21,6 @@ using test::ScratchCleanup;
 BOOST_TEST_GLOBAL_FIXTURE(ScratchCleanup);
 
 namespace {
-
-model::Architecture architecture() {
-  model::Architecture a;
-  a.widths = {2, 3, 1};
-  return a;  // 13 parameters
-}
 
 Vec filled(double offset) {
   Vec v;
@@ -105,11 +98,11 @@ BOOST_AUTO_TEST_CASE(report_round_trip) {
   {
     RunFile file = RunFile::create(PETSC_COMM_WORLD, path);
     io::write_header(file);
-    io::write_spectrum_report(file, "analysis", r, {"run.h5:/params", -1}, {v1, v2}, {v2});
+    spectral::write_spectrum_report(file, "analysis", r, {"run.h5:/params", -1}, {v1, v2}, {v2});
     file.commit();
   }
   RunFile file = RunFile::open_read(PETSC_COMM_WORLD, path);
-  const spectral::SpectrumReport back = io::read_spectrum_report(file, "analysis");
+  const spectral::SpectrumReport back = spectral::read_spectrum_report(file, "analysis");
   BOOST_TEST(back.n_params == 13);
   BOOST_TEST(back.loss == 0.25);
   BOOST_TEST(back.n_matvec == 321);
@@ -160,10 +153,10 @@ BOOST_AUTO_TEST_CASE(a_second_report_of_the_same_name_replaces_the_first) {
   spectral::SpectrumReport r = sample_report();
   {
     RunFile file = RunFile::create(PETSC_COMM_WORLD, path);
-    io::write_spectrum_report(file, "x", r, {"a", -1});
+    spectral::write_spectrum_report(file, "x", r, {"a", -1});
     r.density.reset();
     r.blocks.clear();
-    io::write_spectrum_report(file, "x", r, {"a", -1});
+    spectral::write_spectrum_report(file, "x", r, {"a", -1});
     file.commit();
   }
   RunFile file = RunFile::open_read(PETSC_COMM_WORLD, path);
@@ -172,80 +165,49 @@ BOOST_AUTO_TEST_CASE(a_second_report_of_the_same_name_replaces_the_first) {
   BOOST_TEST(file.has("/spectrum/x/trace"));
 }
 
-BOOST_AUTO_TEST_CASE(points_from_params_and_from_snapshots) {
-  const std::string path = scratch("run.h5");
-  const model::Architecture arch = architecture();
-  Vec final_params = filled(1000), snapshot[3] = {filled(0), filled(10), filled(20)};
+BOOST_AUTO_TEST_CASE(spectrum_is_stored_sorted) {
+  const std::string path = scratch("spectrum.h5");
+  spectral::Spectrum s;
+  s.largest = {2.0, 5.0, 3.0};
+  s.largest_residuals = {1e-9, 2e-9, 3e-9};
+  s.smallest = {-0.5, -2.0};
+  s.smallest_residuals = {4e-9, 5e-9};
+  s.tolerance = 1e-8;
+  s.n_matvec = 321;
   {
-    RunFile file = RunFile::create(PETSC_COMM_WORLD, path);
-    io::write_header(file);
-    io::write_model(file, arch, model::ParameterLayout(arch));
-    io::write_params(file, final_params);
-    for (Vec v : snapshot) file.append_vec("/trajectory/params", v);
-    file.append_1d("/trajectory/params_step", std::vector<std::int64_t>{0, 50, 100});
-    file.commit();
-  }
-  Vec theta = filled(-1);
-  auto first_entry = [&](PetscInt step) {
-    io::read_point(PETSC_COMM_WORLD, path, arch, step, theta);
-    double x = 0;
-    PetscInt zero = 0, begin = 0;
-    TERRAIN_PETSC(VecGetOwnershipRange(theta, &begin, nullptr));
-    if (begin == 0) TERRAIN_PETSC(VecGetValues(theta, 1, &zero, &x));
-    MPI_Allreduce(MPI_IN_PLACE, &x, 1, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
-    return x;
-  };
-  BOOST_TEST(first_entry(-1) == 1000.0);
-  BOOST_TEST(first_entry(50) == 10.0);
-  BOOST_TEST(first_entry(100) == 20.0);
-  double norm = 0;  // the whole row, not just its first entry
-  TERRAIN_PETSC(VecNorm(theta, NORM_1, &norm));
-  BOOST_TEST(norm == 13 * 20.0 + 78.0);
-  BOOST_CHECK_EXCEPTION(io::read_point(PETSC_COMM_WORLD, path, arch, 70, theta), core::InputError,
-                        (MessageHas{path, "no snapshot of step 70", "saved steps: 0, 50, 100"}));
-
-  const std::string bare = scratch("bare.h5");
-  {
-    RunFile file = RunFile::create(PETSC_COMM_WORLD, bare);
-    io::write_model(file, arch, model::ParameterLayout(arch));
-    io::write_params(file, final_params);
-    file.commit();
-  }
-  BOOST_CHECK_EXCEPTION(io::read_point(PETSC_COMM_WORLD, bare, arch, 50, theta), core::InputError,
-                        (MessageHas{bare, "no /trajectory/params", "-spectrum_step 50"}));
-  model::Architecture other = arch;
-  other.widths = {2, 4, 1};
-  Vec wrong;
-  TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, 17, &wrong));
-  BOOST_CHECK_EXCEPTION(io::read_point(PETSC_COMM_WORLD, path, other, 50, wrong), core::InputError,
-                        (MessageHas{path, "-model_widths 2,3,1"}));
-  for (Vec* v : {&final_params, &snapshot[0], &snapshot[1], &snapshot[2], &theta, &wrong})
-    TERRAIN_PETSC(VecDestroy(v));
-}
-
-BOOST_AUTO_TEST_CASE(recorded_data_options) {
-  const std::string path = scratch("options.h5");
-  {
-    RunFile file = RunFile::create(PETSC_COMM_WORLD, path);
-    file.write_attr("/", "options",
-                    "-data_interval -2,3 -data_n 50 -data_source target1d -hess_nev 5 "
-                    "-model_widths 1,4,1 -data_sampling grid -output x.h5 ");
-    file.commit();
-  }
-  RunFile file = RunFile::open_read(PETSC_COMM_WORLD, path);
-  const auto recorded = io::recorded_options(file, "-data_");
-  const std::map<std::string, std::string> data(recorded.begin(), recorded.end());
-  BOOST_TEST(recorded.size() == 4u);
-  BOOST_TEST(data.at("-data_interval") == "-2,3");  // a negative number is a value, not a name
-  BOOST_TEST(data.at("-data_n") == "50");
-  BOOST_TEST(data.at("-data_source") == "target1d");
-  BOOST_TEST(data.at("-data_sampling") == "grid");
-  BOOST_TEST(io::recorded_options(file, "-train_").empty());
-  file.close();
-  const std::string none = scratch("no_options.h5");
-  {
-    RunFile f = RunFile::create(PETSC_COMM_WORLD, none);
+    RunFile f = RunFile::create(PETSC_COMM_WORLD, path);
+    spectral::write_spectrum(f, "final", s);
+    spectral::Spectrum top;  // replaces "init" entirely: no stale smallest
+    top.largest = {1.0};
+    top.smallest = {0.5};
+    spectral::write_spectrum(f, "init", top);
+    top.smallest.clear();
+    top.op = "ggn";
+    spectral::write_spectrum(f, "init", top);
+    s.largest_residuals = {1.0};
+    BOOST_CHECK_EXCEPTION(spectral::write_spectrum(f, "bad", s), core::InputError,
+                          (MessageHas{path, "/spectrum/bad", "1 residuals for 3 largest"}));
+    BOOST_CHECK_EXCEPTION(spectral::write_spectrum(f, "a/b", top), core::InputError,
+                          (MessageHas{path, "a/b"}));
     f.commit();
   }
-  BOOST_TEST(io::recorded_options(RunFile::open_read(PETSC_COMM_WORLD, none), "-data_").empty());
+  RunFile f = RunFile::open_read(PETSC_COMM_WORLD, path);
+  const spectral::Spectrum r = spectral::read_spectrum(f, "final");
+  BOOST_TEST(r.largest == (std::vector<double>{5.0, 3.0, 2.0}));
+  BOOST_TEST(r.largest_residuals == (std::vector<double>{2e-9, 3e-9, 1e-9}));
+  BOOST_TEST(r.smallest == (std::vector<double>{-2.0, -0.5}));
+  BOOST_TEST(r.smallest_residuals == (std::vector<double>{5e-9, 4e-9}));
+  BOOST_TEST(r.op == "hessian");
+  BOOST_TEST(r.tolerance == 1e-8);
+  BOOST_TEST(r.n_matvec == 321);
+  BOOST_TEST(f.read_doubles("/spectrum/final/eigenvalues").values ==
+             (std::vector<double>{5.0, 3.0, 2.0, -0.5, -2.0}));
+  BOOST_TEST(f.read_doubles("/spectrum/final/residuals").values ==
+             (std::vector<double>{2e-9, 3e-9, 1e-9, 4e-9, 5e-9}));
+  const spectral::Spectrum init = spectral::read_spectrum(f, "init");
+  BOOST_TEST(init.op == "ggn");
+  BOOST_TEST(init.smallest.empty());
+  BOOST_TEST(!f.has("/spectrum/init/residuals"));
+  BOOST_CHECK_EXCEPTION(spectral::read_spectrum(f, "nothing"), core::InputError,
+                        (MessageHas{path, "/spectrum/nothing"}));
 }
