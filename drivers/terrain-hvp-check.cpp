@@ -6,7 +6,7 @@ static const char help[] =
     "Sample runs:\n"
     "  mpirun -np 2 terrain-hvp-check -options_file inputs/checks/iris_hvp_check.opts\n"
     "  mpirun -np 2 terrain-hvp-check -options_file inputs/quickstart.opts -model_init_file build/quickstart.h5 \\\n"
-    "      -options_left no   # the study's -hess_ options are not this driver's\n\n";
+    "      -options_left no   # the study's -train_ and -hess_ options are not this driver's\n\n";
 
 #include <cmath>
 
@@ -16,7 +16,7 @@ static const char help[] =
 #include "data/load_data.hpp"
 #include "io/run_schema.hpp"
 #include "objective/finite_differences.hpp"
-#include "optim/train_config.hpp"
+#include "model/architecture.hpp"
 
 using namespace terrain;
 
@@ -74,9 +74,9 @@ double dot(Vec a, Vec b) {
 int main(int argc, char** argv) {
   return core::run_driver(argc, argv, help, [] {
     // 1. Options: the network, the data, the point, the check.
-    const model::Architecture arch = model::Architecture::from_options();
+    const model::ModelConfig model = model::ModelConfig::from_options();
+    const model::Architecture& arch = model.arch;
     const data::DataConfig data_config = data::DataConfig::from_options();
-    const optim::TrainConfig point = optim::TrainConfig::from_options();
     const CheckConfig check = CheckConfig::from_options();
     if (core::help_requested()) return;
 
@@ -84,8 +84,8 @@ int main(int argc, char** argv) {
     const data::Data data = data::load_data(PETSC_COMM_WORLD, data_config);
     objective::Objective f(PETSC_COMM_WORLD, arch, data.train);
     Vec theta = f.create_vec(), g, u, v, hu, hv, fd;
-    if (point.init_file.empty()) f.initial_parameters(theta);
-    else io::read_params(PETSC_COMM_WORLD, point.init_file, arch, theta);
+    if (model.init_file.empty()) f.initial_parameters(theta);
+    else io::read_params(PETSC_COMM_WORLD, model.init_file, arch, theta);
     for (Vec* w : {&g, &u, &v, &hu, &hv, &fd}) TERRAIN_PETSC(VecDuplicate(theta, w));
     const double loss = f.gradient(theta, g);
     PetscPrintf(PETSC_COMM_WORLD, "terrain-hvp-check: %s, %d samples, %d parameters, loss %.6e, h = %.1e\n",

@@ -26,9 +26,10 @@ int main(int argc, char** argv) {
   return core::run_driver(argc, argv, help, [] {
     // 1. Every option block first, so -help lists them all and bad options fail early.
     optim::RunSpec spec;
-    spec.arch = model::Architecture::from_options();
+    const model::ModelConfig model = model::ModelConfig::from_options();
+    spec.arch = model.arch;
     const data::DataConfig data_config = data::DataConfig::from_options();
-    spec.train = optim::TrainConfig::from_options();
+    spec.train = optim::TrainConfig::from_options(model.init_file);
     spec.eigen = spectral::EigenOptions::from_options();
     const optim::EnsembleConfig ensemble = optim::EnsembleConfig::from_options(spec.arch);
     if (core::help_requested()) return;

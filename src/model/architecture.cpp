@@ -10,8 +10,11 @@ namespace {
 const char* const kActivationNames[] = {"linear", "relu", "tanh", "sigmoid", "softplus"};
 const char* const kLossNames[] = {"mse", "cross_entropy"};
 
-PetscErrorCode read_options(Architecture* a, PetscBool* widths_set) {
+// With init_file, also -model_init_file (same block, so -help lists every -model_ option once).
+PetscErrorCode read_options(Architecture* a, PetscBool* widths_set, std::string* init_file) {
   PetscFunctionBeginUser;
+  char init_path[PETSC_MAX_PATH_LEN] = "";
+  PetscBool init_set = PETSC_FALSE;
   PetscInt widths[64];
   PetscInt n_widths = 64;
   PetscInt activation = static_cast<PetscInt>(a->activation);
@@ -37,7 +40,12 @@ PetscErrorCode read_options(Architecture* a, PetscBool* widths_set) {
   PetscCall(PetscOptionsReal("-init_bias", "Initial value of every bias", "", a->init_bias,
                              &a->init_bias, nullptr));
   PetscCall(PetscOptionsInt("-seed", "Seed of the initial weights", "", seed, &seed, nullptr));
+  if (init_file)
+    PetscCall(PetscOptionsString("-init_file",
+                                 "HDF5 file with the initial parameters (dataset params)", "",
+                                 init_path, init_path, sizeof(init_path), &init_set));
   PetscOptionsEnd();
+  if (init_set) *init_file = init_path;
   if (*widths_set) a->widths.assign(widths, widths + n_widths);
   a->activation = static_cast<Activation>(activation);
   a->loss = static_cast<Loss>(loss);
@@ -51,15 +59,25 @@ PetscErrorCode read_options(Architecture* a, PetscBool* widths_set) {
 const char* to_string(Activation a) { return kActivationNames[static_cast<int>(a)]; }
 const char* to_string(Loss l) { return kLossNames[static_cast<int>(l)]; }
 
-Architecture Architecture::from_options() {
+namespace {
+Architecture architecture_from_options(std::string* init_file) {
   Architecture a;
   PetscBool widths_set = PETSC_FALSE;
-  TERRAIN_OPTIONS(read_options(&a, &widths_set));
+  TERRAIN_OPTIONS(read_options(&a, &widths_set, init_file));
   if (!core::help_requested()) {
     core::require_option(widths_set, "-model_widths");
     a.validate();
   }
   return a;
+}
+}  // namespace
+
+Architecture Architecture::from_options() { return architecture_from_options(nullptr); }
+
+ModelConfig ModelConfig::from_options() {
+  ModelConfig m;
+  m.arch = architecture_from_options(&m.init_file);
+  return m;
 }
 
 void Architecture::validate() const {

@@ -44,4 +44,15 @@ struct Architecture {
   void validate() const;
 };
 
+// All -model_ options of a driver that builds a network to start from: the architecture and
+// the file of its initial parameters. Read in the one -model_ options block that
+// Architecture::from_options reads (which leaves -model_init_file out, for drivers that take
+// their point from elsewhere).
+struct ModelConfig {
+  Architecture arch;
+  std::string init_file;  // -model_init_file: parameters instead of the seed's draw
+
+  static ModelConfig from_options();
+};
+
 }  // namespace terrain::model

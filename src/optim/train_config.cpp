@@ -10,9 +10,8 @@ const char* const kSchedules[] = {"constant", "step", "cosine"};
 
 PetscErrorCode read_options(TrainConfig* c) {
   PetscFunctionBeginUser;
-  char init_file[PETSC_MAX_PATH_LEN] = "", output[PETSC_MAX_PATH_LEN] = "",
-       restart[PETSC_MAX_PATH_LEN] = "";
-  PetscBool init_set = PETSC_FALSE, output_set = PETSC_FALSE, restart_set = PETSC_FALSE;
+  char output[PETSC_MAX_PATH_LEN] = "", restart[PETSC_MAX_PATH_LEN] = "";
+  PetscBool output_set = PETSC_FALSE, restart_set = PETSC_FALSE;
   PetscInt method = static_cast<PetscInt>(c->optimizer.method);
   PetscInt schedule = static_cast<PetscInt>(c->schedule.kind);
   PetscInt seed = static_cast<PetscInt>(c->seed);
@@ -99,11 +98,6 @@ PetscErrorCode read_options(TrainConfig* c) {
                              "the last (0: never by time)",
                              "", c->checkpoint_interval, &c->checkpoint_interval, nullptr));
   PetscOptionsEnd();
-  PetscOptionsBegin(PETSC_COMM_WORLD, "model_", "Initial parameters", "terrain-train");
-  PetscCall(PetscOptionsString("-init_file",
-                               "HDF5 file with the initial parameters (dataset params)", "",
-                               init_file, init_file, sizeof(init_file), &init_set));
-  PetscOptionsEnd();
   PetscOptionsBegin(PETSC_COMM_WORLD, nullptr, "Output and restart", "terrain-train");
   PetscCall(PetscOptionsString("-output",
                                "The run file to write (each checkpoint replaces it "
@@ -117,7 +111,6 @@ PetscErrorCode read_options(TrainConfig* c) {
   c->seed = static_cast<std::uint64_t>(seed);
   c->monitor_curvature = curvature;
   c->monitor_lambda_max = lambda_max;
-  if (init_set) c->init_file = init_file;
   if (restart_set) c->restart = restart;
   c->output_set = output_set;
   if (output_set)
@@ -128,8 +121,9 @@ PetscErrorCode read_options(TrainConfig* c) {
 }
 }  // namespace
 
-TrainConfig TrainConfig::from_options() {
+TrainConfig TrainConfig::from_options(const std::string& init_file) {
   TrainConfig c;
+  c.init_file = init_file;
   TERRAIN_OPTIONS(read_options(&c));
   if (c.schedule.horizon == 0) c.schedule.horizon = std::max<PetscInt>(1, c.steps);
   c.validate();

@@ -33,7 +33,7 @@ struct TrainConfig {
   PetscInt checkpoint_every = 0;     // checkpoint every k steps; 0: only by time
   double checkpoint_interval = 600;  // checkpoint when this many seconds passed; 0: never by time
 
-  std::string init_file;  // -model_init_file: parameters instead of the seed's draw
+  std::string init_file;  // -model_init_file (model::ModelConfig): parameters instead of the seed's draw
   std::string output = "run.h5";
   std::string restart;      // -restart: the run file to continue
   bool output_set = false;  // -output was given (otherwise -restart's file is the output)
@@ -45,7 +45,9 @@ struct TrainConfig {
   // /trajectory (not -train_steps, which a restart may raise, nor printing or checkpointing).
   std::vector<Setting> identity() const;
 
-  static TrainConfig from_options();
+  // The -train_ options and -output/-restart; init_file is the -model_init_file that
+  // model::ModelConfig read (checked against -restart here).
+  static TrainConfig from_options(const std::string& init_file = "");
   void validate() const;
 };
 
