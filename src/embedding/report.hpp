@@ -1,6 +1,6 @@
 #pragma once
 // What terrain-embed did to one network, as plain data: the operation fills its part and
-// io/embedding_io.hpp writes it to /embedding/<name>. "Before" is the input network (for
+// embedding/embedding_file.hpp writes it to /embedding/<name>. "Before" is the input network (for
 // compare: the reference), "after" the network written to the output file. NaN marks a number
 // that does not apply (no test set; no output difference for features and compare).
 #include <cmath>

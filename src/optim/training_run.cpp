@@ -7,6 +7,7 @@
 #include "io/file_maintenance.hpp"
 #include "objective/curvature_operator.hpp"
 #include "spectral/extreme_eigenvalues.hpp"
+#include "spectral/summary.hpp"
 
 namespace terrain::optim {
 
@@ -16,15 +17,6 @@ std::string join(const std::vector<T>& values) {
   std::ostringstream os;
   for (std::size_t i = 0; i < values.size(); ++i) os << (i ? "," : "") << values[i];
   return os.str();
-}
-
-void print_eigenvalues(MPI_Comm comm, const char* which, const char* op,
-                       const spectral::Eigenpairs& e) {
-  PetscPrintf(comm, "%s %s eigenvalues:", which, op);
-  for (double v : e.values) PetscPrintf(comm, " % .6e", v);
-  double worst = 0;
-  for (double r : e.residuals) worst = std::max(worst, r);
-  PetscPrintf(comm, "   (max residual %.1e)\n", worst);
 }
 }  // namespace
 
@@ -279,24 +271,23 @@ void TrainingRun::measure_spectrum(spectral::Spectrum& spectrum) {
   objective::Objective& f = trainer_->objective();
   objective::CurvatureOperator op(f, trainer_->theta(), e.op);
   const long before = f.counters().curvature_vectors;
-  const auto top = spectral::extreme_eigenpairs(op.mat(), spectral::End::largest, e.settings);
-  const auto bottom = spectral::extreme_eigenpairs(op.mat(), spectral::End::smallest, e.settings);
+  spectral::ExtremeSpectrum x;
+  double t = MPI_Wtime();
+  x.largest = spectral::extreme_eigenpairs(op.mat(), spectral::End::largest, e.settings);
+  x.largest_seconds = MPI_Wtime() - t;
+  x.largest_n_matvec = f.counters().curvature_vectors - before;
+  t = MPI_Wtime();
+  x.smallest = spectral::extreme_eigenpairs(op.mat(), spectral::End::smallest, e.settings);
+  x.smallest_seconds = MPI_Wtime() - t;
+  x.smallest_n_matvec = f.counters().curvature_vectors - before - x.largest_n_matvec;
   spectrum.op = spectral::to_string(e.op);
-  spectrum.largest = top.values;
-  spectrum.largest_residuals = top.residuals;
-  spectrum.smallest = bottom.values;
-  spectrum.smallest_residuals = bottom.residuals;
+  spectrum.largest = x.largest.values;
+  spectrum.largest_residuals = x.largest.residuals;
+  spectrum.smallest = x.smallest.values;
+  spectrum.smallest_residuals = x.smallest.residuals;
   spectrum.tolerance = e.settings.tol;
   spectrum.n_matvec = f.counters().curvature_vectors - before;
-  if (!spec_.verbose) return;
-  print_eigenvalues(comm_, "largest", spectral::to_string(e.op), top);
-  print_eigenvalues(comm_, "smallest", spectral::to_string(e.op), bottom);
-  if (int(top.values.size()) < top.requested || int(bottom.values.size()) < bottom.requested)
-    PetscPrintf(comm_,
-                "warning: only %d + %d of %d + %d eigenpairs converged (raise -hess_max_it "
-                "or -hess_eps_ncv)\n",
-                int(top.values.size()), int(bottom.values.size()), int(top.requested),
-                int(bottom.requested));
+  if (spec_.verbose) spectral::print_extreme(comm_, spectrum.op, x);
 }
 
 void TrainingRun::summarize() {

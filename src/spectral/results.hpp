@@ -1,6 +1,6 @@
 #pragma once
 // What terrain-spectrum measures at one point, as plain data: each analysis fills its part, the
-// io layer writes it to /spectrum/<name> (io/spectrum_io.hpp), tests compare it. NaN marks a
+// spectrum file writes it to /spectrum/<name> (spectral/spectrum_file.hpp), tests compare it. NaN marks a
 // number that could not be determined, −1 a count that could not be.
 #include <petscvec.h>
 

@@ -1,4 +1,4 @@
-// /critical/<name> (io/critical_io.hpp): what write_critical stores, read_critical returns
+// /critical/<name> (optim/critical_file.hpp): what write_critical stores, read_critical returns
 // exactly (every attribute and history column), start_params is the start Vec, and a file whose
 // columns differ in length is refused with one line naming the group.
 #include <cmath>
