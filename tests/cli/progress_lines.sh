@@ -53,7 +53,7 @@ grep -q "^classification: " "$work/spec_off.log" || fail "terrain-spectrum print
 same_results "$work/spec_on.h5" "$work/spec_off.h5" || fail "spectrum results differ with progress lines"
 
 # --- terrain-critical: saddle-free Newton, then Newton-Krylov ---
-critical=(-input "$work/off.h5" -critical_method sfn -critical_sfn_steps 3 -critical_sfn_switch 0)
+critical=(-input "$work/off.h5" -critical_method sfn -critical_sfn_steps 3 -critical_sfn_switch 0 -critical_max_it 2)
 run_mpi 2 "$build/terrain-critical" "${critical[@]}" -output "$work/crit_on.h5" -progress_interval 0.001 \
   > "$work/crit_on.log" 2>&1 || { fail "terrain-critical with progress"; cat "$work/crit_on.log"; }
 run_mpi 2 "$build/terrain-critical" "${critical[@]}" -output "$work/crit_off.h5" -progress_interval 0 \
