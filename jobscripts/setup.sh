@@ -11,6 +11,7 @@ packages=(
   openmpi-bin libopenmpi-dev                 # Open MPI 4.1
   petsc-dev slepc-dev                        # PETSc/SLEPc 3.18 (real, with MUMPS and ScaLAPACK)
   libhdf5-openmpi-dev                        # parallel HDF5 1.10 (the serial one cannot be used)
+  libscalapack-openmpi-dev                   # ScaLAPACK's pdsyev, linked directly (dense spectra)
   libopenblas-dev zlib1g-dev                 # BLAS kernels, gzipped IDX files
   libboost-test-dev                          # unit tests
   python3-h5py python3-matplotlib            # terrain-plot and HDF5 read-back tests (/usr/bin/python3)

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/options.hpp"
+#include "core/progress.hpp"
 
 extern "C" void openblas_set_num_threads(int);
 
@@ -63,6 +64,7 @@ int run_driver(int argc, char** argv, const char* help, const std::function<void
   int rank = 0;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   try {
+    read_progress_options();
     body();
     if (!help_requested()) warn_unused_options();
     return 0;

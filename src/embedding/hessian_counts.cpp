@@ -1,6 +1,7 @@
 #include "embedding/hessian_counts.hpp"
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "objective/curvature_operator.hpp"
 #include "objective/dense_assembly.hpp"
 #include "objective/objective.hpp"
@@ -18,6 +19,8 @@ HessianCounts hessian_counts(MPI_Comm comm, const model::Architecture& arch,
                                                                       << " parameters, this network has "
                                                                       << theta.size());
   TERRAIN_CHECK(tol > 0, "-embed_counts_tol must be positive, got " << tol);
+  // Its phases (dense assembly, dense eigenvalues) print their own progress; this line sums up.
+  core::Progress progress(comm, "Hessian counts");
   objective::Objective f(comm, arch, train);
   Vec x = f.create_vec(), g = f.create_vec();
   objective::distribute(theta, x);
@@ -39,6 +42,9 @@ HessianCounts hessian_counts(MPI_Comm comm, const model::Architecture& arch,
   TERRAIN_PETSC(VecDestroy(&x));
   c.inertia = spectral::inertia_from_eigenvalues(c.eigenvalues, tol);
   c.inertia.method = "dense eigenvalues";
+  progress.finish(std::to_string(theta.size()) + " parameters: n- " +
+                  std::to_string(c.inertia.n_neg) + ", n0 " + std::to_string(c.inertia.n_zero) +
+                  ", n+ " + std::to_string(c.inertia.n_pos));
   return c;
 }
 

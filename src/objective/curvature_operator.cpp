@@ -32,6 +32,16 @@ PetscErrorCode mult(Mat A, Vec x, Vec y) { return apply(A, x, y); }
 
 PetscErrorCode product_numeric(Mat A, Mat B, Mat C, void* /*data*/) { return apply(A, B, C); }
 
+// Composed on the Mat, so applied_products can tell our shells from any other Mat.
+PetscErrorCode products(Mat A, PetscInt64* n) {
+  PetscFunctionBeginUser;
+  Context* ctx = nullptr;
+  PetscCall(MatShellGetContext(A, &ctx));
+  *n = ctx->objective->counters().curvature_vectors;
+  PetscFunctionReturn(0);
+}
+constexpr const char* kProducts = "TerrainCurvatureProducts_C";
+
 PetscErrorCode destroy_context(void* data) {
   PetscFunctionBeginUser;
   Context* ctx = static_cast<Context*>(data);
@@ -53,10 +63,20 @@ CurvatureOperator::CurvatureOperator(Objective& objective, Vec theta, Curvature 
   TERRAIN_PETSC(MatShellSetOperation(mat_, MATOP_MULT_TRANSPOSE, reinterpret_cast<void (*)(void)>(mult)));
   TERRAIN_PETSC(MatShellSetMatProductOperation(mat_, MATPRODUCT_AB, dense_product_symbolic,
                                                product_numeric, nullptr, MATDENSE, MATDENSE));
+  TERRAIN_PETSC(PetscObjectComposeFunction(reinterpret_cast<PetscObject>(mat_), kProducts,
+                                            products));
   TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRIC, PETSC_TRUE));
   TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRY_ETERNAL, PETSC_TRUE));
 }
 
 CurvatureOperator::~CurvatureOperator() noexcept { MatDestroy(&mat_); }
+
+std::int64_t applied_products(Mat op) {
+  PetscErrorCode (*f)(Mat, PetscInt64*) = nullptr;
+  if (!op || PetscObjectQueryFunction(reinterpret_cast<PetscObject>(op), kProducts, &f) || !f)
+    return -1;
+  PetscInt64 n = 0;
+  return f(op, &n) ? -1 : std::int64_t(n);
+}
 
 }  // namespace terrain::objective

@@ -4,6 +4,8 @@
 // MatMatMult with a MATDENSE applies all its columns in one pass over the data.
 #include <petscmat.h>
 
+#include <cstdint>
+
 #include "objective/objective.hpp"
 
 namespace terrain::objective {
@@ -22,5 +24,9 @@ class CurvatureOperator {
  private:
   Mat mat_ = nullptr;
 };
+
+// Curvature products the objective behind `op` has applied so far (all kinds, all operators
+// on it), or -1 when `op` is not a CurvatureOperator's Mat: what progress lines count as H.v.
+std::int64_t applied_products(Mat op);
 
 }  // namespace terrain::objective

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "objective/restricted_operator.hpp"
 
 namespace terrain::objective {
@@ -23,6 +24,10 @@ Mat assemble_dense(Mat op, PetscInt block) {
   double* h = nullptr;
   PetscInt ldh = 0;
   TERRAIN_PETSC(MatDenseGetLDA(H, &ldh));
+  core::Progress progress(comm, "dense assembly", N);
+  const std::string per_block = "columns of the " + std::to_string(N) + " x " +
+                                std::to_string(N) + " matrix, " + std::to_string(block) +
+                                " per product";
   for (PetscInt j0 = 0; j0 < N; j0 += block) {
     const PetscInt b = std::min(block, N - j0);
     PetscInt cols = 0;
@@ -51,7 +56,9 @@ Mat assemble_dense(Mat op, PetscInt block) {
       std::memcpy(h + (j0 + c) * ldh, y + c * ldy, sizeof(double) * n);
     TERRAIN_PETSC(MatDenseRestoreArray(H, &h));
     TERRAIN_PETSC(MatDenseRestoreArrayRead(Y, &y));
+    progress.update(j0 + b, per_block);
   }
+  progress.finish(std::to_string(N) + " columns");
   TERRAIN_PETSC(MatDestroy(&E));
   TERRAIN_PETSC(MatDestroy(&Y));
   TERRAIN_PETSC(MatAssemblyBegin(H, MAT_FINAL_ASSEMBLY));

@@ -1,10 +1,12 @@
 #include "optim/critical_search.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include "core/error.hpp"
 #include "core/options.hpp"
+#include "core/progress.hpp"
 #include "core/session.hpp"
 
 namespace terrain::optim {
@@ -79,6 +81,15 @@ PetscInt escape(objective::Objective& obj, Vec theta, const NewtonSettings& newt
   TERRAIN_PETSC(VecDuplicate(theta, &d));
   TERRAIN_PETSC(VecDuplicate(theta, &trial));
   PetscInt it = 0;
+  core::Progress progress(obj.comm(), "saddle-free Newton");
+  const std::int64_t hv0 = obj.counters().curvature_vectors;
+  auto detail = [&]() {
+    char buf[160];
+    std::snprintf(buf, sizeof(buf), "step %d (at most %d), |grad L|_2 %.3e, loss %.8e, %lld H.v",
+                  int(it), int(max_steps), r.history.back().grad_norm2, r.history.back().loss,
+                  static_cast<long long>(obj.counters().curvature_vectors - hv0));
+    return std::string(buf);
+  };
   try {
     double loss = obj.gradient(theta, g);
     auto row = [&](PetscInt i, double step_norm, double length, PetscInt krylov) {
@@ -114,7 +125,9 @@ PetscInt escape(objective::Objective& obj, Vec theta, const NewtonSettings& newt
       loss = obj.gradient(theta, g);
       ++it;
       row(it, t * norm2(d), t, s.krylov_size);
+      progress.update(0, detail());
     }
+    progress.finish(detail());
   } catch (...) {
     VecDestroy(&g), VecDestroy(&d), VecDestroy(&trial);
     throw;

@@ -1,9 +1,11 @@
 #include "optim/ensemble.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "core/signals.hpp"
 #include "data/load_data.hpp"
 #include "core/work_groups.hpp"
@@ -158,7 +160,11 @@ void run_ensemble(MPI_Comm world, const data::DataConfig& data_config, const Run
   // among the pending ones, so a continued ensemble trains each run on the same group (the same
   // number of ranks) as before: bitwise the same results.
   int finished = 0, diverged = 0, stopped = 0;
-  for (int i : groups.assign(all)) {
+  const std::vector<int> mine = groups.assign(all);
+  const PetscInt to_do = std::count_if(mine.begin(), mine.end(), [&](int i) { return resume[i] != 2; });
+  core::Progress progress(groups.comm(),
+                          "ensemble group " + std::to_string(groups.index()) + ": runs", to_do);
+  for (int i : mine) {
     if (resume[i] == 2) continue;
     if (any_stop_signal(groups.comm())) {
       stopped = 1;
@@ -186,11 +192,15 @@ void run_ensemble(MPI_Comm world, const data::DataConfig& data_config, const Run
                     int(m.index), int(m.width), int(spec.arch.seed), s.loss, int(s.step),
                     s.elapsed);
       }
+      progress.update(finished + diverged, "last: run " + std::to_string(m.index));
     } catch (const core::InputError& e) {
       problem = "run " + std::to_string(m.index) + ": " + e.what();
       break;
     }
   }
+
+  progress.finish(std::to_string(finished) + " finished, " + std::to_string(diverged) +
+                  " diverged of " + std::to_string(to_do));
 
   // 4. Everyone meets; a stop signal ends the session, otherwise rank 0 merges.
   groups.wait_all();

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "objective/curvature_operator.hpp"
 
 namespace terrain::optim {
@@ -40,7 +42,34 @@ struct Context {
   bool forcing = true;  // our η_k; off when the user asked for Eisenstat–Walker
   std::string failure;  // message of a failed gradient evaluation
   NewtonResult* result = nullptr;
+  core::Progress* progress = nullptr;  // lines per Newton iteration and inside long MINRES solves
+  std::int64_t hv0 = 0;
+  PetscInt iteration = 0;
+  double grad_norm = 0;
 };
+
+std::string progress_detail(const Context& ctx) {
+  char buf[128];
+  std::snprintf(buf, sizeof(buf), "iteration %d, |grad L|_2 %.3e, %lld H.v", int(ctx.iteration),
+                ctx.grad_norm,
+                static_cast<long long>(ctx.obj->counters().curvature_vectors - ctx.hv0));
+  return buf;
+}
+
+// KSPMonitorSet callback: a long MINRES solve (thousands of H.v on a big net) shows how far it is.
+PetscErrorCode monitor_krylov(KSP /*ksp*/, PetscInt it, PetscReal rnorm, void* data) {
+  PetscFunctionBeginUser;
+  auto* ctx = static_cast<Context*>(data);
+  if (!ctx->progress || !ctx->progress->enabled()) PetscFunctionReturn(0);
+  try {
+    char buf[96];
+    std::snprintf(buf, sizeof(buf), "; MINRES iteration %d, residual %.3e", int(it), double(rnorm));
+    ctx->progress->update(0, progress_detail(*ctx) + buf);
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+  }
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode form_gradient(SNES snes, Vec x, Vec f, void* data) {
   PetscFunctionBeginUser;
@@ -126,6 +155,17 @@ PetscErrorCode monitor(SNES snes, PetscInt it, PetscReal fnorm, void* data) {
   }
   PetscCall(VecCopy(x, ctx->previous));
   ctx->result->history.push_back(row);
+  ctx->iteration = it;
+  ctx->grad_norm = fnorm;
+  if (ctx->progress) {
+    try {
+      char loss[48];
+      std::snprintf(loss, sizeof(loss), ", loss %.8e", row.loss);
+      ctx->progress->update(0, progress_detail(*ctx) + loss);
+    } catch (const std::exception& e) {
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+    }
+  }
   if (ctx->settings->on_iteration) {
     try {
       ctx->settings->on_iteration(row);
@@ -183,10 +223,13 @@ NewtonResult find_critical_point(objective::Objective& obj, Vec theta, const New
   const double t0 = MPI_Wtime();
   const std::int64_t hv0 = obj.counters().curvature_vectors;
 
+  core::Progress progress(obj.comm(), "Newton-Krylov");
   Context ctx;
   ctx.obj = &obj;
   ctx.settings = &s;
   ctx.result = &result;
+  ctx.progress = &progress;
+  ctx.hv0 = hv0;
   TERRAIN_PETSC(VecDuplicate(theta, &ctx.point));
   TERRAIN_PETSC(VecDuplicate(theta, &ctx.previous));
   TERRAIN_PETSC(VecCopy(theta, ctx.point));
@@ -231,12 +274,14 @@ NewtonResult find_critical_point(objective::Objective& obj, Vec theta, const New
     PetscBool ew = PETSC_FALSE;
     TERRAIN_PETSC(SNESKSPGetUseEW(snes, &ew));
     ctx.forcing = !ew;
+    TERRAIN_PETSC(KSPMonitorSet(ksp, monitor_krylov, &ctx, nullptr));
 
     TERRAIN_PETSC(SNESSolve(snes, nullptr, theta));
     SNESConvergedReason reason = SNES_CONVERGED_ITERATING;
     TERRAIN_PETSC(SNESGetConvergedReason(snes, &reason));
     result.converged = reason == SNES_CONVERGED_FNORM_ABS;
     result.reason = describe(reason, s, ctx);
+    progress.finish(progress_detail(ctx) + ", " + result.reason);
   } catch (...) {
     SNESDestroy(&snes);
     VecDestroy(&f);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <sstream>
 
@@ -45,7 +46,8 @@ Trainer::Trainer(MPI_Comm comm, const model::Architecture& arch, const data::Dat
       full_(std::make_unique<objective::Objective>(comm, arch, data.train)),
       theta_(full_->create_vec()),
       optimizer_(config.optimizer, theta_),
-      monitor_(*full_, data, config, arch.seed) {
+      monitor_(*full_, data, config, arch.seed),
+      reporter_(comm, "step", config.steps) {
   MPI_Comm_size(comm_, &size_);
   TERRAIN_PETSC(VecDuplicate(theta_, &grad_));
   if (config_.optimizer.method == Method::sfn) TERRAIN_PETSC(VecDuplicate(theta_, &direction_));
@@ -54,6 +56,7 @@ Trainer::Trainer(MPI_Comm comm, const model::Architecture& arch, const data::Dat
     batch_ = std::make_unique<objective::Objective>(comm, arch, data.train);
   }
   session_start_ = MPI_Wtime();
+  reporter_.resume(0, 0.0);
 }
 
 Trainer::~Trainer() noexcept {
@@ -69,6 +72,7 @@ void Trainer::resume(PetscInt step, double elapsed) {
   recorded_ = true;
   elapsed_before_ = elapsed;
   session_start_ = MPI_Wtime();
+  reporter_.resume(step, elapsed);
 }
 
 std::vector<std::pair<std::string, Vec>> Trainer::checkpoint_vectors() const {
@@ -189,16 +193,15 @@ void Trainer::set_written(std::int64_t rows, std::int64_t snapshots) {
 }
 
 void Trainer::progress(PetscInt t, double loss, double grad_norm) {
-  const double session = MPI_Wtime() - session_start_;
-  const PetscInt done = t - session_first_step_;
-  const double eta = done > 0 ? session / double(done) * double(config_.steps - t) : 0.0;
-  std::ostringstream extra;
+  char head[96];
+  std::snprintf(head, sizeof(head), "%s %.6e  |grad| %.3e", sampler_ ? "batch loss" : "loss", loss,
+                grad_norm);
+  std::ostringstream detail;
+  detail << head;
   if (!rows_.lambda_max.empty() && rows_.step.back() == t)
-    extra << "  lambda_max " << rows_.lambda_max.back() << " (2/lr " << rows_.two_over_lr.back()
-          << ")";
-  PetscPrintf(comm_, "step %6d/%d  %s %.6e  |grad| %.3e%s  elapsed %.1f s  ETA %.1f s\n", int(t),
-              int(config_.steps), sampler_ ? "batch loss" : "loss", loss, grad_norm,
-              extra.str().c_str(), elapsed(), eta);
+    detail << "  lambda_max " << rows_.lambda_max.back() << " (2/lr " << rows_.two_over_lr.back()
+           << ")";
+  reporter_.print(t, detail.str());
 }
 
 }  // namespace terrain::optim

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "data/dataset.hpp"
 #include "optim/training_trajectory.hpp"
 #include "model/architecture.hpp"
@@ -95,6 +96,7 @@ class Trainer {
   Vec direction_ = nullptr;  // -train_optimizer sfn: the saddle-free Newton direction
   Optimizer optimizer_;
   Monitor monitor_;
+  core::Progress reporter_;  // the progress lines ("step k/n ... elapsed, ETA")
 
   PetscInt step_ = 0;
   bool recorded_ = false;  // the row and snapshot of step_ are already on file

@@ -1,32 +1,25 @@
 #include "spectral/dense_eigenvalues.hpp"
 
-#include <dlfcn.h>
 #include <petsc/private/petscscalapack.h>
 #include <slepceps.h>
 
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
+
+// ScaLAPACK (Debian: libscalapack-openmpi-dev, linked by CMakeLists.txt): the Fortran symbol
+// of the one routine used. The matrix and its descriptor come from PETSc's MATSCALAPACK, which
+// sets up the BLACS grid, so no BLACS or descinit calls are needed here.
+extern "C" void pdsyev_(const char* jobz, const char* uplo, const PetscBLASInt* n, double* a,
+                        const PetscBLASInt* ia, const PetscBLASInt* ja, const PetscBLASInt* desca,
+                        double* w, double* z, const PetscBLASInt* iz, const PetscBLASInt* jz,
+                        const PetscBLASInt* descz, double* work, const PetscBLASInt* lwork,
+                        PetscBLASInt* info);
 
 namespace terrain::spectral {
 
 namespace {
-// pdsyev(jobz, uplo, n, a, ia, ja, desca, w, z, iz, jz, descz, work, lwork, info). PETSc links
-// ScaLAPACK but CMake does not link it into terrain, so the symbol is looked up in the process
-// (it is loaded with libpetsc) instead of at link time.
-using Pdsyev = void (*)(const char*, const char*, PetscBLASInt*, PetscScalar*, PetscBLASInt*,
-                        PetscBLASInt*, PetscBLASInt*, PetscReal*, PetscScalar*, PetscBLASInt*,
-                        PetscBLASInt*, PetscBLASInt*, PetscScalar*, PetscBLASInt*, PetscBLASInt*);
-
-Pdsyev find_pdsyev() {
-#if defined(PETSC_HAVE_SCALAPACK)
-  static const Pdsyev f = reinterpret_cast<Pdsyev>(dlsym(RTLD_DEFAULT, "pdsyev_"));
-  return f;
-#else
-  return nullptr;
-#endif
-}
-
 std::vector<double> scalapack_eigenvalues(Mat A) {
   PetscInt N = 0;
   TERRAIN_PETSC(MatGetSize(A, &N, nullptr));
@@ -36,13 +29,12 @@ std::vector<double> scalapack_eigenvalues(Mat A) {
   std::vector<double> w(N);
   PetscBLASInt one = 1, lwork = -1, info = 0;
   double z = 0, query = 0;
-  const Pdsyev pdsyev = find_pdsyev();
-  pdsyev("N", "L", &s->N, s->loc, &one, &one, s->desc, w.data(), &z, &one, &one, s->desc, &query,
+  pdsyev_("N", "L", &s->N, s->loc, &one, &one, s->desc, w.data(), &z, &one, &one, s->desc, &query,
          &lwork, &info);
   if (info == 0) {
     lwork = static_cast<PetscBLASInt>(query) + 1;
     std::vector<double> work(lwork);
-    pdsyev("N", "L", &s->N, s->loc, &one, &one, s->desc, w.data(), &z, &one, &one, s->desc,
+    pdsyev_("N", "L", &s->N, s->loc, &one, &one, s->desc, w.data(), &z, &one, &one, s->desc,
            work.data(), &lwork, &info);
   }
   TERRAIN_PETSC(MatDestroy(&S));
@@ -126,19 +118,46 @@ const char* to_string(DenseSolver s) {
   return "?";
 }
 
-bool scalapack_available() { return find_pdsyev() != nullptr; }
+bool scalapack_available() {
+#if defined(PETSC_HAVE_SCALAPACK)
+  return true;  // PETSc's MATSCALAPACK holds the matrix pdsyev reads
+#else
+  return false;
+#endif
+}
 
 std::vector<double> dense_eigenvalues(Mat A, DenseSolver solver, std::string* used) {
   if (solver == DenseSolver::automatic)
     solver = scalapack_available() ? DenseSolver::scalapack : DenseSolver::slepc;
-  if (solver == DenseSolver::scalapack) {
+  if (solver == DenseSolver::scalapack)
     TERRAIN_CHECK(scalapack_available(),
                   "-spectrum_dense_solver scalapack: ScaLAPACK's pdsyev is not available in this "
                   "PETSc; use -spectrum_dense_solver slepc");
+  // One call with no progress inside: a line at its start when it may take longer than the
+  // progress interval (about (4/3) N^3 flops at a conservative 2 GFlop/s per rank), one at
+  // its end when it did.
+  MPI_Comm comm;
+  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(A), &comm));
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  PetscInt N = 0;
+  TERRAIN_PETSC(MatGetSize(A, &N, nullptr));
+  const double expected = 4.0 / 3.0 * double(N) * double(N) * double(N) / (2e9 * size);
+  const std::string matrix = "of the " + std::to_string(N) + " x " + std::to_string(N) +
+                             " matrix on " + std::to_string(size) + " rank(s)";
+  core::Progress progress(comm, "dense eigenvalues");
+  const char* name = solver == DenseSolver::scalapack ? "scalapack pdsyev" : "slepc";
+  if (expected >= core::progress_interval())
+    progress.announce(std::string("started: ") + name + " " + matrix);
+  std::vector<double> w;
+  if (solver == DenseSolver::scalapack) {
     if (used) *used = "scalapack pdsyev (eigenvalues only)";
-    return scalapack_eigenvalues(A);
+    w = scalapack_eigenvalues(A);
+  } else {
+    w = slepc_eigenvalues(A, used);
   }
-  return slepc_eigenvalues(A, used);
+  progress.finish(std::string(name) + ", " + std::to_string(w.size()) + " eigenvalues " + matrix);
+  return w;
 }
 
 }  // namespace terrain::spectral

@@ -9,7 +9,8 @@
 //              on this machine 4000 × 4000 takes 13.5 s (EPSLAPACK, 1 rank) and 65 s
 //              (EPSSCALAPACK, 2 ranks: pdsyev's QR with vectors), against 6.8 s and 4.3 s
 //              eigenvalues only.
-//   auto       scalapack when the ScaLAPACK PETSc was built with is loaded, else slepc.
+//   auto       scalapack when PETSc was built with ScaLAPACK (MATSCALAPACK), else slepc.
+//              terrain links ScaLAPACK itself (scalapack-openmpi) and calls pdsyev_ directly.
 //
 // Both read the lower triangle.
 #include <petscmat.h>
@@ -23,7 +24,7 @@ enum class DenseSolver { automatic, scalapack, slepc };
 
 const char* to_string(DenseSolver s);
 
-// True when pdsyev can be called (the ScaLAPACK library PETSc links is in the process).
+// True when pdsyev can be called: PETSc has MATSCALAPACK, whose block-cyclic matrix it reads.
 bool scalapack_available();
 
 // All eigenvalues, ascending, on every rank; `used` says which solver ran. Does not modify A.

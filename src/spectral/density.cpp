@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "spectral/lanczos.hpp"
 #include "spectral/probes.hpp"
 
@@ -55,8 +56,17 @@ Density estimate_density(Mat op, const DensitySettings& s) {
   TERRAIN_CHECK(s.points >= 3, "the density grid needs at least 3 points, got " << s.points);
   PetscInt N = 0;
   TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
+  // The Lanczos runs report nothing while they run: a line at the start (the density is asked
+  // for explicitly and costs probes x steps H.v) and one at the end when it took long.
+  MPI_Comm comm;
+  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(op), &comm));
+  const std::string what = std::to_string(s.probes) + " probes x " +
+                           std::to_string(std::min(s.steps, N)) + " Lanczos steps";
+  core::Progress progress(comm, "SLQ density");
+  progress.announce("started: " + what + ", all probes per product");
   Mat starts = density_probes(op, s.probes, s.seed);
   const std::vector<Tridiagonal> t = lanczos(op, starts, s.steps);
+  progress.finish(what);
   TERRAIN_PETSC(MatDestroy(&starts));
 
   Density d;

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
+#include "objective/curvature_operator.hpp"
 
 namespace terrain::spectral {
 
@@ -45,6 +48,51 @@ Mat apply_to_columns(Mat A, Mat V) {
     TERRAIN_PETSC(MatDenseRestoreColumnVecRead(V, j, &v));
   }
   return Y;
+}
+
+// The progress of one solve: converged pairs, the residual estimate of the first unconverged
+// pair against the tolerance, iterations and operator applications so far.
+struct SolveProgress {
+  core::Progress line;
+  Mat op;
+  std::int64_t products0;
+  PetscInt nev = 0, iterations = 0, converged = 0;
+  double tol = 0;
+  std::string detail() const {
+    char buf[160];
+    const std::int64_t hv = objective::applied_products(op);
+    if (hv >= 0)
+      std::snprintf(buf, sizeof(buf), "iteration %d, converged %d/%d, %lld H.v", int(iterations),
+                    int(std::min(converged, nev)), int(nev),
+                    static_cast<long long>(hv - products0));
+    else
+      std::snprintf(buf, sizeof(buf), "iteration %d, converged %d/%d", int(iterations),
+                    int(std::min(converged, nev)), int(nev));
+    return buf;
+  }
+};
+
+// EPSMonitorSet callback (PETSc calls it: no exception may escape).
+PetscErrorCode monitor_solve(EPS /*eps*/, PetscInt its, PetscInt nconv, PetscScalar* /*eigr*/,
+                             PetscScalar* /*eigi*/, PetscReal* errest, PetscInt nest, void* data) {
+  PetscFunctionBeginUser;
+  auto* p = static_cast<SolveProgress*>(data);
+  p->iterations = its;
+  p->converged = nconv;
+  if (!p->line.enabled()) PetscFunctionReturn(0);
+  try {
+    std::string d = p->detail();
+    if (nconv < nest && nconv < p->nev) {
+      char buf[96];
+      std::snprintf(buf, sizeof(buf), ", residual %.2e of pair %d (tol %.0e)",
+                    double(errest[nconv]), int(nconv + 1), p->tol);
+      d += buf;
+    }
+    p->line.update(0, d);
+  } catch (const std::exception& e) {
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", e.what());
+  }
+  PetscFunctionReturn(0);
 }
 }  // namespace
 
@@ -99,7 +147,16 @@ Eigenpairs extreme_eigenpairs(Mat op, End end, const EigenSettings& settings,
   if (initial && !initial->empty())
     TERRAIN_PETSC(EPSSetInitialSpace(eps, static_cast<PetscInt>(initial->size()),
                                      const_cast<Vec*>(initial->data())));
+  PetscInt nev_set = nev;
+  TERRAIN_PETSC(EPSGetDimensions(eps, &nev_set, nullptr, nullptr));
+  double tol_set = settings.tol;
+  TERRAIN_PETSC(EPSGetTolerances(eps, &tol_set, nullptr));
+  SolveProgress progress{
+      core::Progress(comm, end == End::largest ? "largest eigenvalues" : "smallest eigenvalues"),
+      op, objective::applied_products(op), nev_set, 0, 0, tol_set};
+  TERRAIN_PETSC(EPSMonitorSet(eps, monitor_solve, &progress, nullptr));
   TERRAIN_PETSC(EPSSolve(eps));
+  progress.line.finish(progress.detail());
 
   Eigenpairs result;
   PetscInt converged = 0, requested = 0;

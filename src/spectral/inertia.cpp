@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 
 namespace terrain::spectral {
 
@@ -75,6 +76,14 @@ Inertia sylvester_inertia(Mat A, double tol) {
   int size = 1;
   MPI_Comm_size(comm, &size);
 
+  // Two LDL^T factorisations of a dense N x N matrix, (2/3) N^3 flops: a line at the start
+  // when that may outlast the progress interval (at a conservative 2 GFlop/s per rank), one
+  // after each factorisation when they did.
+  core::Progress progress(comm, "Sylvester inertia", 2);
+  const double expected = 2.0 / 3.0 * double(N) * double(N) * double(N) / (2e9 * size);
+  if (expected >= core::progress_interval())
+    progress.announce("started: MUMPS LDL^T of the " + std::to_string(N) + " x " +
+                      std::to_string(N) + " matrix, shifted by +tau and -tau");
   Mat S = upper_triangle(A);
   TERRAIN_PETSC(MatSetOptionsPrefix(S, "spectrum_sylvester_"));
   TERRAIN_PETSC(MatShift(S, tol));  // A + τI
@@ -87,8 +96,11 @@ Inertia sylvester_inertia(Mat A, double tol) {
   TERRAIN_PETSC(MatCholeskyFactorSymbolic(F, S, nullptr, &info));
   TERRAIN_PETSC(MatCholeskyFactorNumeric(F, S, &info));
   const PetscInt below_minus = negative_pivots(F, S, true);
+  progress.update(1, "factorisation of H + tau I");
   TERRAIN_PETSC(MatShift(S, -2.0 * tol));  // A − τI, same pattern: only a new numeric factorisation
   const PetscInt below_plus = negative_pivots(F, S, false);
+  progress.finish("two factorisations of the " + std::to_string(N) + " x " + std::to_string(N) +
+                  " matrix");
   TERRAIN_PETSC(MatDestroy(&F));
   TERRAIN_PETSC(MatDestroy(&S));
 

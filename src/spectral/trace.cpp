@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "spectral/columns.hpp"
 #include "spectral/probes.hpp"
 
@@ -26,7 +27,7 @@ void mean_and_stderr(const std::vector<double>& x, double* mean, double* stderr_
 
 // zᵢᵀAzᵢ for probes first, …, first + m − 1, `block` per product.
 std::vector<double> quadratic_forms(Mat op, PetscInt m, std::uint64_t seed, std::uint64_t first,
-                                    PetscInt block) {
+                                    PetscInt block, core::Progress& progress) {
   std::vector<double> samples;
   for (PetscInt j0 = 0; j0 < m; j0 += block) {
     const PetscInt b = std::min(block, m - j0);
@@ -36,6 +37,7 @@ std::vector<double> quadratic_forms(Mat op, PetscInt m, std::uint64_t seed, std:
     samples.insert(samples.end(), d.begin(), d.end());
     TERRAIN_PETSC(MatDestroy(&Z));
     TERRAIN_PETSC(MatDestroy(&Y));
+    progress.update(j0 + b, "H.v of the probes (Hutchinson)");
   }
   return samples;
 }
@@ -79,6 +81,11 @@ void orthonormalize(Mat Y, std::uint64_t seed, std::uint64_t spare_probe) {
   TERRAIN_PETSC(BVDestroy(&bv));
   TERRAIN_PETSC(VecDestroy(&v));
 }
+MPI_Comm op_comm(Mat op) {
+  MPI_Comm comm;
+  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(op), &comm));
+  return comm;
+}
 }  // namespace
 
 TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscInt block) {
@@ -89,17 +96,22 @@ TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscI
   t.probes = probes;
   t.seed = seed;
 
+  // Progress counts operator applications: the Hutchinson probes, then Hutch++'s 3k.
+  const PetscInt k = std::min<PetscInt>(probes / 3, N);
+  core::Progress progress(op_comm(op), "trace", probes + 3 * k);
+
   // Hutchinson.
-  t.samples = quadratic_forms(op, probes, seed, 0, block);
+  t.samples = quadratic_forms(op, probes, seed, 0, block, progress);
   mean_and_stderr(t.samples, &t.hutchinson, &t.hutchinson_stderr);
 
   // Hutch++ with the same budget: k products sketch, k measure the sketch, k probe the rest.
-  const PetscInt k = std::min<PetscInt>(probes / 3, N);
   Mat S = rademacher_probes(op, k, seed, kHutchPlusPlusProbes), Q, AQ;
   TERRAIN_PETSC(MatMatMult(op, S, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &Q));
   TERRAIN_PETSC(MatDestroy(&S));
+  progress.update(probes + k, "H.v of the sketch (Hutch++)");
   orthonormalize(Q, seed, kHutchPlusPlusProbes + 3 * std::uint64_t(k));
   TERRAIN_PETSC(MatMatMult(op, Q, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &AQ));
+  progress.update(probes + 2 * k, "H.v of the sketch (Hutch++)");
   const std::vector<double> top = column_dots(Q, AQ);
   const double sketched = std::accumulate(top.begin(), top.end(), 0.0);
   TERRAIN_PETSC(MatDestroy(&AQ));
@@ -115,6 +127,8 @@ TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscI
   mean_and_stderr(rest, &rest_mean, &rest_stderr);
   t.hutchpp = sketched + rest_mean;
   t.hutchpp_stderr = rest_stderr;
+  progress.finish(std::to_string(probes) + " Hutchinson probes, Hutch++ sketch of " +
+                  std::to_string(k));
   for (Mat* m : {&Q, &G, &QtG, &QQtG, &AG}) TERRAIN_PETSC(MatDestroy(m));
   return t;
 }
