@@ -17,35 +17,27 @@ import h5py
 import matplotlib.pyplot as plt
 import numpy as np
 
-
-def text(value):
-    return value.decode() if isinstance(value, bytes) else str(value)
+from terrain_plot_common import PlotError, dataset_1d, log_or_linear, text
 
 
 def critical_group(f, args):
     groups = f.get("critical")
     names = sorted(groups.keys()) if isinstance(groups, h5py.Group) else []
     if not names:
-        raise ValueError("no /critical group (run terrain-critical first)")
+        raise PlotError("no /critical group (run terrain-critical first)")
     name = getattr(args, "spectrum", None)
     if name is None:
         name = names[0]
     if name not in names:
-        raise ValueError(f"no /critical/{name} (available: {', '.join(names)})")
+        raise PlotError(f"no /critical/{name} (available: {', '.join(names)})")
     return name, groups[name]
-
-
-def column(group, name):
-    if name not in group:
-        raise ValueError(f"{group.name} has no {name}")
-    return np.asarray(group[name][...], dtype=np.float64)
 
 
 def draw_critical(f, path, args):
     name, g = critical_group(f, args)
-    it = column(g, "iteration")
-    g1 = column(g, "grad_norm1")
-    loss = column(g, "loss")
+    it = dataset_1d(g, "iteration", required=True)
+    g1 = dataset_1d(g, "grad_norm1", required=True)
+    loss = dataset_1d(g, "loss", required=True)
     a = g.attrs
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 7), sharex=True)
     sfn = int(a.get("sfn_iterations", 0))
@@ -58,11 +50,8 @@ def draw_critical(f, path, args):
         top.axhline(float(a["gtol"]), color="tab:red", ls="--", lw=1, label=f"gtol {float(a['gtol']):.0e}")
     top.set_ylabel("|grad L|_1")
     top.legend(loc="best", fontsize=8)
-    positive = loss > 0
-    if positive.all():
-        bottom.semilogy(it, loss, "o-", ms=3, color="tab:green")
-    else:
-        bottom.plot(it, loss, "o-", ms=3, color="tab:green")
+    bottom.plot(it, loss, "o-", ms=3, color="tab:green")
+    log_or_linear(bottom, loss)
     bottom.set_ylabel("loss")
     bottom.set_xlabel("iteration")
     status = "converged" if int(a.get("converged", 0)) else "not converged"

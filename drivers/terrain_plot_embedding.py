@@ -23,18 +23,13 @@ import h5py
 import matplotlib.pyplot as plt
 import numpy as np
 
-REFERENCE = 1e-11  # the line between "zero" and non-zero eigenvalues of the plot
+from terrain_plot_common import PlotError, text, widths
 
-
-def _text(value):
-    return value.decode() if isinstance(value, bytes) else str(value)
+REFERENCE = 1e-11  # |λ| below it counts as zero (the -embed_counts_tol default)
 
 
 def _widths(f):
-    model = f.get("model")
-    if isinstance(model, h5py.Group) and "widths" in model.attrs:
-        return "-".join(str(int(w)) for w in np.atleast_1d(model.attrs["widths"]))
-    return "?"
+    return widths(f, separator="-") or "?"
 
 
 def _where(path, args):
@@ -49,7 +44,7 @@ def _embedding(f, where, needs):
     for name in names:
         if needs in groups[name]:
             return name, groups[name]
-    raise ValueError(f"{where}no /embedding/<name>/{needs} (groups: {', '.join(names) or 'none'})")
+    raise PlotError(f"{where}no /embedding/<name>/{needs} (groups: {', '.join(names) or 'none'})")
 
 
 def _files(path, args):
@@ -69,7 +64,7 @@ def dense_eigenvalues(f, where):
         for name in sorted(spectra.keys()):
             if "full" in spectra[name] and "eigenvalues" in spectra[name]["full"]:
                 return np.sort(np.asarray(spectra[name]["full"]["eigenvalues"][...], dtype=float))
-    raise ValueError(f"{where}no dense spectrum (terrain-embed -embed_counts, terrain-critical on "
+    raise PlotError(f"{where}no dense spectrum (terrain-embed -embed_counts, terrain-critical on "
                      "a small network, or terrain-spectrum -spectrum_full)")
 
 
@@ -157,7 +152,7 @@ def draw_agreement(f, path, args):
     agreement = float(g.attrs.get("agreement", np.nan))
     ax.set_title(f"{os.path.basename(path)}: /embedding/{name}\nagreement {agreement:.4f} on "
                  f"{int(g.attrs.get('n_agreement_samples', m.sum()))} "
-                 f"{_text(g.attrs.get('agreement_set', 'test'))} samples", fontsize=9)
+                 f"{text(g.attrs.get('agreement_set', 'test'))} samples", fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -14,38 +14,10 @@ Sample runs:
 """
 import textwrap
 
-import h5py
 import matplotlib.pyplot as plt
 import numpy as np
 
-
-def text(value):
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def group_of(f, args, needs, what):
-    """/spectrum/<args.spectrum>, or the first group that has any of `needs`."""
-    spectra = f.get("spectrum")
-    names = sorted(spectra.keys()) if isinstance(spectra, h5py.Group) else []
-    if args.spectrum is not None:
-        if args.spectrum not in names:
-            raise ValueError(f"no /spectrum/{args.spectrum} (available: {', '.join(names) or 'none'})")
-        group = spectra[args.spectrum]
-        if not any(n in group or n in group.attrs for n in needs):
-            raise ValueError(f"/spectrum/{args.spectrum} has no {what} (run terrain-spectrum with the "
-                             "matching -spectrum_ option)")
-        return args.spectrum, group
-    for name in names:
-        if any(n in spectra[name] or n in spectra[name].attrs for n in needs):
-            return name, spectra[name]
-    raise ValueError(f"no /spectrum group has {what}")
-
-
-def values_of(group, name):
-    data = group[name]
-    if not isinstance(data, h5py.Dataset) or data.ndim != 1:
-        raise ValueError(f"{group.name}/{name} is not a 1-D dataset")
-    return np.asarray(data[...], dtype=np.float64)
+from terrain_plot_common import PlotError, choose_spectrum, dataset_1d, text
 
 
 def title(group, name, what):
@@ -56,21 +28,22 @@ def title(group, name, what):
 
 
 def draw_eigenvalues(f, path, args):
-    name, group = group_of(f, args, ("full", "largest", "smallest", "eigenvalues"), "eigenvalues")
+    name, group = choose_spectrum(f, args.spectrum, ("full", "largest", "smallest", "eigenvalues"),
+                                  "eigenvalues")
     tau = float(group.attrs.get("zero_tol", 0.0))
     if "full" in group and "eigenvalues" in group["full"]:
-        values = np.sort(values_of(group["full"], "eigenvalues"))[::-1]
+        values = np.sort(dataset_1d(group["full"], "eigenvalues"))[::-1]
         x = np.arange(1, values.size + 1)
         label = "all eigenvalues"
     else:
-        largest = np.sort(values_of(group, "largest"))[::-1] if "largest" in group else np.zeros(0)
-        smallest = np.sort(values_of(group, "smallest"))[::-1] if "smallest" in group else np.zeros(0)
+        largest = np.sort(dataset_1d(group, "largest"))[::-1] if "largest" in group else np.zeros(0)
+        smallest = np.sort(dataset_1d(group, "smallest"))[::-1] if "smallest" in group else np.zeros(0)
         n = int(group.attrs.get("n_params", largest.size + smallest.size))
         values = np.concatenate([largest, smallest])
         x = np.concatenate([np.arange(1, largest.size + 1), np.arange(n - smallest.size + 1, n + 1)])
         label = "extreme eigenvalues"
     if values.size == 0 or not np.all(np.isfinite(values)):
-        raise ValueError(f"/spectrum/{name} holds no finite eigenvalues")
+        raise PlotError(f"/spectrum/{name} holds no finite eigenvalues")
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
     zero = np.abs(values) < tau
     classes = [((values > 0) & ~zero, "tab:blue", "positive"),
@@ -95,11 +68,12 @@ def draw_eigenvalues(f, path, args):
 
 
 def draw_density(f, path, args):
-    name, group = group_of(f, args, ("density",), "density (-spectrum_density)")
+    name, group = choose_spectrum(f, args.spectrum, ("density",), "density (-spectrum_density)")
     d = group["density"]
-    grid, values = values_of(d, "grid"), values_of(d, "values")
+    grid = dataset_1d(d, "grid", required=True)
+    values = dataset_1d(d, "values", required=True)
     if grid.size != values.size or grid.size < 2:
-        raise ValueError(f"/spectrum/{name}/density: grid and values differ in length")
+        raise PlotError(f"/spectrum/{name}/density: grid and values differ in length")
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     for ax, log in zip(axes, (False, True)):
         ax.plot(grid, values, color="tab:purple")
@@ -121,7 +95,8 @@ def draw_density(f, path, args):
 
 
 def draw_counts(f, path, args):
-    name, group = group_of(f, args, ("inertia", "sylvester", "count", "density"), "eigenvalue counts")
+    name, group = choose_spectrum(f, args.spectrum, ("inertia", "sylvester", "count", "density"),
+                                  "eigenvalue counts")
     sources = []  # (label, n−, n0, n+, error bar of n−, lower bound)
     for key, label in (("inertia", "dense eigenvalues"), ("sylvester", "Sylvester LDLᵀ")):
         if key in group:
@@ -136,7 +111,7 @@ def draw_counts(f, path, args):
         sources.append(("density estimate", float(a["n_neg"]), None, None,
                         err if np.isfinite(err) else 0.0, False))
     if not sources:
-        raise ValueError(f"/spectrum/{name} has no eigenvalue counts")
+        raise PlotError(f"/spectrum/{name} has no eigenvalue counts")
     fig, ax = plt.subplots(figsize=(8, 4.6))
     width = 0.8 / len(sources)
     kinds = ("n−", "n0", "n+")

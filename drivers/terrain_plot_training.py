@@ -11,13 +11,13 @@ Sample runs:
   terrain-plot run.h5 --kind training -o training.png
   terrain-plot run.h5 --kind curvature
   terrain-plot ensemble.h5 --kind loss_spectrum
-
-Bad input raises ValueError with a one-line message; terrain-plot prints it and exits 1.
 """
 import h5py
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import Normalize
+
+from terrain_plot_common import PlotError, dataset_1d, log_or_linear, text, widths
 
 SPECTRUM_BINS = 200
 SPECTRUM_RANGE = (-5.0, 0.0)
@@ -25,47 +25,29 @@ SPECTRUM_RANGE = (-5.0, 0.0)
 
 def _column(f, name, steps=None):
     """A /trajectory column as float64 (None when absent), checked against /trajectory/step."""
-    path = "trajectory/" + name
-    if path not in f:
+    if not isinstance(f.get("trajectory"), h5py.Group):
         return None
-    data = f[path]
-    if not isinstance(data, h5py.Dataset) or data.ndim != 1:
-        raise ValueError(f"/{path} is not a 1-D dataset")
-    values = np.asarray(data[...], dtype=np.float64)
-    if steps is not None and len(values) != len(steps):
-        raise ValueError(f"/{path} has {len(values)} entries, /trajectory/step has {len(steps)}")
-    return values
+    return dataset_1d(f["trajectory"], name, steps=None if steps is None else len(steps))
 
 
 def _steps(f):
     if "ensemble" in f:
-        raise ValueError("is an ensemble file: draw it with --kind loss_spectrum")
+        raise PlotError("is an ensemble file: draw it with --kind loss_spectrum")
     steps = _column(f, "step")
     if steps is None:
-        raise ValueError("no /trajectory/step (not a terrain-train run file?)")
+        raise PlotError("no /trajectory/step (not a terrain-train run file?)")
     if len(steps) == 0:
-        raise ValueError("/trajectory is empty")
+        raise PlotError("/trajectory is empty")
     return steps
 
 
-def _log_if_positive(ax, *series):
-    values = [s[np.isfinite(s)] for s in series if s is not None]
-    values = np.concatenate(values) if values else np.zeros(0)
-    if values.size and np.all(values > 0):
-        ax.set_yscale("log")
-
-
 def _title(f, path, what):
-    model = f.get("model")
     title = f"{path}: {what}"
-    if isinstance(model, h5py.Group) and "widths" in model.attrs:
-        widths = ",".join(str(int(w)) for w in np.atleast_1d(model.attrs["widths"]))
-        title += f" (widths {widths})"
+    if widths(f) is not None:
+        title += f" (widths {widths(f)})"
     train = f.get("train")
     if isinstance(train, h5py.Group) and "optimizer" in train.attrs:
-        optimizer = train.attrs["optimizer"]
-        optimizer = optimizer.decode() if isinstance(optimizer, bytes) else str(optimizer)
-        title += f", {optimizer}"
+        title += f", {text(train.attrs['optimizer'])}"
         if int(train.attrs.get("batch", 0)) > 0:
             title += f" B={int(train.attrs['batch'])}"
     return title
@@ -79,7 +61,7 @@ def draw_training(f, path, args):
     accuracy = _column(f, "accuracy", steps)
     test_accuracy = _column(f, "test_accuracy", steps)
     if loss is None:
-        raise ValueError("no /trajectory/loss")
+        raise PlotError("no /trajectory/loss")
     with_accuracy = accuracy is not None or test_accuracy is not None
     fig, axes = plt.subplots(1, 2 if with_accuracy else 1, figsize=(11 if with_accuracy else 6, 4.2),
                              squeeze=False)
@@ -89,7 +71,7 @@ def draw_training(f, path, args):
     ax.plot(steps, loss, color="tab:blue", label="train loss")
     if test_loss is not None:
         ax.plot(steps, test_loss, color="tab:orange", label="test loss")
-    _log_if_positive(ax, loss, test_loss, batch_loss)
+    log_or_linear(ax, loss, test_loss, batch_loss)
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     ax.grid(True, which="both", alpha=0.3)
@@ -118,7 +100,7 @@ def draw_curvature(f, path, args):
     lr = _column(f, "lr", steps)
     two_over_lr = _column(f, "two_over_lr", steps)
     if ghg is None and lambda_max is None:
-        raise ValueError("no /trajectory/gHg or /trajectory/lambda_max (train with "
+        raise PlotError("no /trajectory/gHg or /trajectory/lambda_max (train with "
                          "-train_monitor_curvature or -train_monitor_lambda_max)")
     panels = (ghg is not None or grad_norm is not None) + (lambda_max is not None)
     fig, axes = plt.subplots(1, panels, figsize=(5.6 * panels, 4.2), squeeze=False)
@@ -165,7 +147,7 @@ def loss_spectrum(f):
     all recorded steps of all its runs (losses outside the range land in the end bins)."""
     ensemble = f.get("ensemble")
     if not isinstance(ensemble, h5py.Group) or "width" not in ensemble:
-        raise ValueError("no /ensemble/width (not a terrain-train ensemble file)")
+        raise PlotError("no /ensemble/width (not a terrain-train ensemble file)")
     widths = np.asarray(ensemble["width"][...])
     index = np.asarray(ensemble["index"][...]) if "index" in ensemble else np.arange(len(widths))
     edges = np.linspace(*SPECTRUM_RANGE, SPECTRUM_BINS + 1)
@@ -176,7 +158,7 @@ def loss_spectrum(f):
         for i in index[widths == width]:
             name = f"run_{int(i):06d}"
             if name not in ensemble or "trajectory/loss" not in ensemble[name]:
-                raise ValueError(f"/ensemble/{name}/trajectory/loss is missing")
+                raise PlotError(f"/ensemble/{name}/trajectory/loss is missing")
             loss = np.asarray(ensemble[name]["trajectory/loss"][...], dtype=np.float64)
             loss = loss[np.isfinite(loss) & (loss > 0)]
             logs = np.clip(np.log10(loss), SPECTRUM_RANGE[0], SPECTRUM_RANGE[1])
@@ -189,7 +171,7 @@ def loss_spectrum(f):
 def draw_loss_spectrum(f, path, args):
     widths, frequency, edges = loss_spectrum(f)
     if len(widths) == 0:
-        raise ValueError("/ensemble holds no runs")
+        raise PlotError("/ensemble holds no runs")
     with np.errstate(divide="ignore"):
         image = np.where(frequency > 0, np.log10(np.where(frequency > 0, frequency, 1)), np.nan)
     finite = image[np.isfinite(image)]
