@@ -2,6 +2,7 @@
 // Errors in our C++ zone (DESIGN.md §6). Callbacks that PETSc calls use PETSc's own idiom.
 #include <petscsys.h>
 
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -32,8 +33,17 @@ class PetscFailure : public Error {
 
 // Collective: every rank passes its own verdict; if any rank failed, all ranks throw an
 // InputError carrying the message of the lowest failing rank. Use it where only some ranks
-// can see the problem (a rank's rows of a file).
-void check_all(MPI_Comm comm, bool ok, const std::string& message);
+// can see the problem (a rank's rows of a file). A failing rank whose peers do not arrive
+// within a bounded wait (they are stuck in another collective, e.g. inside HDF5 after a write
+// failed on this rank only) runs `before_abort`, prints its message and aborts the job.
+void check_all(MPI_Comm comm, bool ok, const std::string& message,
+               const std::function<void()>& before_abort = {});
+
+// HDF5 1.10 cannot recover from a file whose close failed (a full disk): closing it again, as
+// its shutdown in MPI_Finalize does, crashes. io calls this after such a failure so that the
+// driver leaves without finalizing (run_driver), exiting 1 on every rank instead of crashing.
+void note_unrecoverable_library_state() noexcept;
+bool library_state_unrecoverable() noexcept;
 
 }  // namespace terrain::core
 

@@ -13,6 +13,9 @@ std::string options_as_text();
 // The command line as one string, for provenance.
 std::string command_line();
 
+// The driver's name (argv[0] without its directory), for "<program>: error: ..." lines.
+std::string program_name();
+
 // Sets argc/argv seen at start-up (run_driver/Session call it).
 void remember_command_line(int argc, char** argv);
 

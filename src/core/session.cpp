@@ -56,9 +56,8 @@ void warn_unused_options() {
 }
 
 int run_driver(int argc, char** argv, const char* help, const std::function<void()>& body) {
-  std::string program = argc > 0 ? argv[0] : "terrain";
-  if (auto slash = program.rfind('/'); slash != std::string::npos) program.erase(0, slash + 1);
   remember_command_line(argc, argv);
+  const std::string program = program_name();
   Session session(&argc, &argv, help);
   int rank = 0;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
@@ -68,6 +67,13 @@ int run_driver(int argc, char** argv, const char* help, const std::function<void
     return 0;
   } catch (const InputError& e) {
     if (rank == 0) std::fprintf(stderr, "%s: error: %s\n", program.c_str(), e.what());
+    int unrecoverable = library_state_unrecoverable();
+    MPI_Allreduce(MPI_IN_PLACE, &unrecoverable, 1, MPI_INT, MPI_LOR, PETSC_COMM_WORLD);
+    if (unrecoverable) {  // finalizing would crash in HDF5's shutdown (see error.hpp)
+      std::fflush(stdout);
+      std::fflush(stderr);
+      std::_Exit(1);
+    }
     return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: %s [rank %d]\n", program.c_str(), e.what(), rank);
