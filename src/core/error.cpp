@@ -87,8 +87,28 @@ bool wait_for_agreement(MPI_Request* request, bool failing) {
 }
 }  // namespace
 
-void check_all(MPI_Comm comm, bool ok, const std::string& message,
-               const std::function<void()>& before_abort) {
+namespace {
+// After the verdicts are reduced: every rank throws the lowest failing rank's message.
+void throw_first_failure(MPI_Comm comm, int rank, int first_bad, const std::string& message) {
+  int length = rank == first_bad ? static_cast<int>(message.size()) : 0;
+  MPI_Bcast(&length, 1, MPI_INT, first_bad, comm);
+  std::vector<char> text(message.begin(), message.end());
+  text.resize(length);
+  MPI_Bcast(text.data(), length, MPI_CHAR, first_bad, comm);
+  throw InputError(std::string(text.begin(), text.end()));
+}
+}  // namespace
+
+void check_all(MPI_Comm comm, bool ok, const std::string& message) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  int first_bad = ok ? INT32_MAX : rank;
+  MPI_Allreduce(MPI_IN_PLACE, &first_bad, 1, MPI_INT, MPI_MIN, comm);
+  if (first_bad != INT32_MAX) throw_first_failure(comm, rank, first_bad, message);
+}
+
+void check_all_bounded(MPI_Comm comm, bool ok, const std::string& message,
+                       const std::function<void()>& before_abort) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   int first_bad = ok ? INT32_MAX : rank;
@@ -103,13 +123,7 @@ void check_all(MPI_Comm comm, bool ok, const std::string& message,
     std::fflush(stderr);
     MPI_Abort(comm, 1);
   }
-  if (first_bad == INT32_MAX) return;
-  int length = rank == first_bad ? static_cast<int>(message.size()) : 0;
-  MPI_Bcast(&length, 1, MPI_INT, first_bad, comm);
-  std::vector<char> text(message.begin(), message.end());
-  text.resize(length);
-  MPI_Bcast(text.data(), length, MPI_CHAR, first_bad, comm);
-  throw InputError(std::string(text.begin(), text.end()));
+  if (first_bad != INT32_MAX) throw_first_failure(comm, rank, first_bad, message);
 }
 
 namespace {

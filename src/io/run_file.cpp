@@ -198,7 +198,7 @@ void RunFile::ensure(bool ok, const std::string& what) const {
   // remove the temporary first so that a full disk is not left full.
   const std::string temp = rank_ == 0 ? temp_ : std::string();
   try {
-    core::check_all(comm_, ok, message, [temp] {
+    core::check_all_bounded(comm_, ok, message, [temp] {
       if (!temp.empty()) std::remove(temp.c_str());
     });
   } catch (const core::InputError&) {
