@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <thread>
 #include <vector>
+
+#include "core/options.hpp"
 
 namespace terrain::core {
 
@@ -60,12 +65,31 @@ void throw_input_from_petsc(PetscErrorCode code, const char* /*expr*/) {
   throw InputError(option.empty() ? message : option + ": " + message);
 }
 
-void check_all(MPI_Comm comm, bool ok, const std::string& message) {
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  int first_bad = ok ? INT32_MAX : rank;
-  MPI_Allreduce(MPI_IN_PLACE, &first_bad, 1, MPI_INT, MPI_MIN, comm);
-  if (first_bad == INT32_MAX) return;
+namespace {
+// A rank that failed inside a collective HDF5 call (a full disk) may have left the others inside
+// HDF5's own collectives, where they wait forever for it. The failing rank waits this long for
+// the others to agree, then reports its error and aborts the job instead of hanging.
+constexpr double kFailingRankPatience = 20.0;
+
+// Waits for the request; a failing rank gives up after kFailingRankPatience seconds.
+bool wait_for_agreement(MPI_Request* request, bool failing) {
+  if (!failing) {
+    MPI_Wait(request, MPI_STATUS_IGNORE);
+    return true;
+  }
+  const double deadline = MPI_Wtime() + kFailingRankPatience;
+  for (int done = 0;;) {
+    MPI_Test(request, &done, MPI_STATUS_IGNORE);
+    if (done) return true;
+    if (MPI_Wtime() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+}  // namespace
+
+namespace {
+// After the verdicts are reduced: every rank throws the lowest failing rank's message.
+void throw_first_failure(MPI_Comm comm, int rank, int first_bad, const std::string& message) {
   int length = rank == first_bad ? static_cast<int>(message.size()) : 0;
   MPI_Bcast(&length, 1, MPI_INT, first_bad, comm);
   std::vector<char> text(message.begin(), message.end());
@@ -73,5 +97,40 @@ void check_all(MPI_Comm comm, bool ok, const std::string& message) {
   MPI_Bcast(text.data(), length, MPI_CHAR, first_bad, comm);
   throw InputError(std::string(text.begin(), text.end()));
 }
+}  // namespace
+
+void check_all(MPI_Comm comm, bool ok, const std::string& message) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  int first_bad = ok ? INT32_MAX : rank;
+  MPI_Allreduce(MPI_IN_PLACE, &first_bad, 1, MPI_INT, MPI_MIN, comm);
+  if (first_bad != INT32_MAX) throw_first_failure(comm, rank, first_bad, message);
+}
+
+void check_all_bounded(MPI_Comm comm, bool ok, const std::string& message,
+                       const std::function<void()>& before_abort) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  int first_bad = ok ? INT32_MAX : rank;
+  // Non-blocking on every rank (blocking and non-blocking collectives do not match), so that a
+  // failing rank can stop waiting.
+  MPI_Request request;
+  MPI_Iallreduce(MPI_IN_PLACE, &first_bad, 1, MPI_INT, MPI_MIN, comm, &request);
+  if (!wait_for_agreement(&request, !ok)) {
+    if (before_abort) before_abort();
+    std::fprintf(stderr, "%s: error: %s (the other ranks did not respond; aborting)\n",
+                 program_name().c_str(), message.c_str());
+    std::fflush(stderr);
+    MPI_Abort(comm, 1);
+  }
+  if (first_bad != INT32_MAX) throw_first_failure(comm, rank, first_bad, message);
+}
+
+namespace {
+bool g_unrecoverable = false;
+}
+
+void note_unrecoverable_library_state() noexcept { g_unrecoverable = true; }
+bool library_state_unrecoverable() noexcept { return g_unrecoverable; }
 
 }  // namespace terrain::core

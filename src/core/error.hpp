@@ -2,6 +2,7 @@
 // Errors in our C++ zone (DESIGN.md §6). Callbacks that PETSc calls use PETSc's own idiom.
 #include <petscsys.h>
 
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -34,6 +35,19 @@ class PetscFailure : public Error {
 // InputError carrying the message of the lowest failing rank. Use it where only some ranks
 // can see the problem (a rank's rows of a file).
 void check_all(MPI_Comm comm, bool ok, const std::string& message);
+
+// check_all right after a collective call that may have failed on some ranks only (parallel
+// HDF5 on a full disk), where the other ranks can be stuck inside that call's own collectives:
+// a failing rank whose peers do not arrive within 20 s runs `before_abort`, prints its message
+// and aborts the job rather than hang. Not for checks the others may reach much later.
+void check_all_bounded(MPI_Comm comm, bool ok, const std::string& message,
+                       const std::function<void()>& before_abort);
+
+// HDF5 1.10 cannot recover from a file whose close failed (a full disk): closing it again, as
+// its shutdown in MPI_Finalize does, crashes. io calls this after such a failure so that the
+// driver leaves without finalizing (run_driver), exiting 1 on every rank instead of crashing.
+void note_unrecoverable_library_state() noexcept;
+bool library_state_unrecoverable() noexcept;
 
 }  // namespace terrain::core
 

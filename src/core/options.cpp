@@ -1,11 +1,19 @@
 #include "core/options.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "core/error.hpp"
 
 namespace terrain::core {
 
 namespace {
 std::string g_command_line;
+std::string g_program = "terrain";
 }
 
 std::string options_as_text() {
@@ -18,6 +26,10 @@ std::string options_as_text() {
 
 void remember_command_line(int argc, char** argv) {
   g_command_line.clear();
+  if (argc > 0) {
+    g_program = argv[0];
+    if (auto slash = g_program.rfind('/'); slash != std::string::npos) g_program.erase(0, slash + 1);
+  }
   for (int i = 0; i < argc; ++i) {
     if (i) g_command_line += ' ';
     g_command_line += argv[i];
@@ -25,6 +37,59 @@ void remember_command_line(int argc, char** argv) {
 }
 
 std::string command_line() { return g_command_line; }
+
+std::string program_name() { return g_program; }
+
+namespace {
+
+// Checks one file and the files it includes; `chain` holds the files being read, outermost first.
+std::string check_options_file(const std::string& path, std::vector<std::string>& chain) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "-options_file " + path + ": cannot read (" + std::strerror(errno) + ")";
+  std::error_code ec;
+  const std::string canonical = std::filesystem::weakly_canonical(path, ec).string();
+  if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+    std::string loop;
+    for (const std::string& file : chain) loop += file + " -> ";
+    return "-options_file " + path + ": the options files include each other in a loop (" +
+           loop + canonical + ")";
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string content = text.str();
+  const auto binary = std::find_if(content.begin(), content.end(), [](unsigned char c) {
+    return (c < 0x20 && !std::strchr("\t\n\r\f", c)) || c == 0x7f;
+  });
+  if (binary != content.end())
+    return "-options_file " + path + ": not a text file of options (control byte " +
+           std::to_string(static_cast<unsigned char>(*binary)) + " at offset " +
+           std::to_string(binary - content.begin()) + ")";
+  chain.push_back(canonical);
+  std::istringstream lines(content);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line.substr(0, line.find('#')));
+    for (std::string word; words >> word;) {
+      if (word != "-options_file") continue;
+      std::string included;
+      if (!(words >> included)) return path + ": -options_file without a file name";
+      if (std::string problem = check_options_file(included, chain); !problem.empty()) return problem;
+    }
+  }
+  chain.pop_back();
+  return "";
+}
+
+}  // namespace
+
+std::string options_file_problem(int argc, char** argv) {
+  std::vector<std::string> chain;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "-options_file") != 0) continue;
+    if (i + 1 >= argc) return "-options_file without a file name";
+    if (std::string problem = check_options_file(argv[++i], chain); !problem.empty()) return problem;
+  }
+  return "";
+}
 
 void require_option(PetscBool set, const char* name) {
   TERRAIN_CHECK(set, name << " is required");

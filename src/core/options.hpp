@@ -13,8 +13,17 @@ std::string options_as_text();
 // The command line as one string, for provenance.
 std::string command_line();
 
+// The driver's name (argv[0] without its directory), for "<program>: error: ..." lines.
+std::string program_name();
+
 // Sets argc/argv seen at start-up (run_driver/Session call it).
 void remember_command_line(int argc, char** argv);
+
+// What is wrong with the -options_file chain of a command line, before PETSc reads it (PETSc
+// recurses forever on a file that includes itself, and names neither the driver nor the file
+// when one is missing): a missing or unreadable file, a file that is not text, or a loop of
+// files including each other. Empty when the chain is fine.
+std::string options_file_problem(int argc, char** argv);
 
 // Fails with "-<name> is required" when a required option was not set.
 void require_option(PetscBool set, const char* name);

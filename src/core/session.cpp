@@ -16,9 +16,30 @@ extern "C" void openblas_set_num_threads(int);
 namespace terrain::core {
 
 Session::Session(int* argc, char*** argv, const char* help) {
+  // PETSc reads the -options_file chain inside SlepcInitialize, where a loop overflows the stack
+  // and a missing file gives a page of traceback: rank 0 checks the chain first, and every rank
+  // leaves together (MPI is ours to start then, and so ours to finalize).
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized) {
+    MPI_Init(argc, argv);
+    owns_mpi_ = true;
+  }
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  std::string problem = rank == 0 ? options_file_problem(*argc, *argv) : std::string();
+  int length = static_cast<int>(problem.size());
+  MPI_Bcast(&length, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (length) {
+    if (rank == 0) std::fprintf(stderr, "%s: error: %s\n", program_name().c_str(), problem.c_str());
+    if (owns_mpi_) MPI_Finalize();
+    std::exit(1);
+  }
   PetscErrorCode ierr = SlepcInitialize(argc, argv, nullptr, help);
   if (ierr) {
-    std::fprintf(stderr, "terrain: error: SlepcInitialize failed (%d)\n", static_cast<int>(ierr));
+    std::fprintf(stderr, "%s: error: PETSc/SLEPc could not start (error %d; see above)\n",
+                 program_name().c_str(), static_cast<int>(ierr));
+    if (owns_mpi_) MPI_Finalize();
     std::exit(1);
   }
   // Our C++ turns PETSc errors into one-line exceptions; PETSc's traceback would repeat them
@@ -33,6 +54,7 @@ Session::Session(int* argc, char*** argv, const char* help) {
 Session::~Session() noexcept {
   PetscPopErrorHandler();
   SlepcFinalize();
+  if (owns_mpi_) MPI_Finalize();
 }
 
 bool help_requested() {
@@ -57,9 +79,8 @@ void warn_unused_options() {
 }
 
 int run_driver(int argc, char** argv, const char* help, const std::function<void()>& body) {
-  std::string program = argc > 0 ? argv[0] : "terrain";
-  if (auto slash = program.rfind('/'); slash != std::string::npos) program.erase(0, slash + 1);
   remember_command_line(argc, argv);
+  const std::string program = program_name();
   Session session(&argc, &argv, help);
   int rank = 0;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
@@ -70,6 +91,13 @@ int run_driver(int argc, char** argv, const char* help, const std::function<void
     return 0;
   } catch (const InputError& e) {
     if (rank == 0) std::fprintf(stderr, "%s: error: %s\n", program.c_str(), e.what());
+    int unrecoverable = library_state_unrecoverable();
+    MPI_Allreduce(MPI_IN_PLACE, &unrecoverable, 1, MPI_INT, MPI_LOR, PETSC_COMM_WORLD);
+    if (unrecoverable) {  // finalizing would crash in HDF5's shutdown (see error.hpp)
+      std::fflush(stdout);
+      std::fflush(stderr);
+      std::_Exit(1);
+    }
     return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: %s [rank %d]\n", program.c_str(), e.what(), rank);

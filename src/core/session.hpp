@@ -1,6 +1,8 @@
 #pragma once
 // The lifetime of PETSc/SLEPc (and so MPI) in one object, and the one-line error contract of
 // every driver.
+#include <mpi.h>
+
 #include <functional>
 
 namespace terrain::core {
@@ -11,6 +13,9 @@ class Session {
   ~Session() noexcept;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
+
+ private:
+  bool owns_mpi_ = false;  // MPI started here (to check the options files before PETSc reads them)
 };
 
 // True when -help was given: options blocks have printed their help, drivers stop there.

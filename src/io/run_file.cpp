@@ -99,7 +99,7 @@ void RunFile::discard() noexcept {
     int finalized = 0;
     MPI_Finalized(&finalized);
     const bool unwinding = std::uncaught_exceptions() > uncaught_;
-    if (!finalized && !unwinding) H5Fclose(file_);
+    if (!finalized && !unwinding && H5Fclose(file_) < 0) core::note_unrecoverable_library_state();
     file_ = H5I_INVALID_HID;
   }
   if (!temp_.empty()) {
@@ -156,6 +156,7 @@ void RunFile::commit() {
   require_writable();
   const herr_t closed = H5Fclose(file_);
   file_ = H5I_INVALID_HID;
+  if (closed < 0) core::note_unrecoverable_library_state();  // see abandon()
   ensure(closed >= 0, "cannot close " + temp_);
   bool ok = true;
   std::string why;
@@ -193,7 +194,32 @@ void RunFile::ensure(bool ok, const std::string& what) const {
     const std::string reason = hdf5_reason();
     if (!reason.empty()) message += " (" + reason + ")";
   }
-  core::check_all(comm_, ok, message);
+  // If this rank's failure left the others inside an HDF5 collective, check_all aborts the job:
+  // remove the temporary first so that a full disk is not left full.
+  const std::string temp = rank_ == 0 ? temp_ : std::string();
+  try {
+    core::check_all_bounded(comm_, ok, message, [temp] {
+      if (!temp.empty()) std::remove(temp.c_str());
+    });
+  } catch (const core::InputError&) {
+    // Every rank is here: a written file is abandoned now, collectively, while the ranks agree.
+    // Left open, HDF5 would flush it again at MPI_Finalize and crash on the full disk.
+    if (writable_) const_cast<RunFile*>(this)->abandon();
+    throw;
+  }
+}
+
+void RunFile::abandon() noexcept {
+  if (file_ >= 0) {
+    // After a failed close HDF5 1.10 crashes on any further close of the file, its shutdown's
+    // included: leave it alone and let the driver exit without finalizing.
+    if (H5Fclose(file_) < 0) {
+      H5Eclear2(H5E_DEFAULT);
+      core::note_unrecoverable_library_state();
+    }
+    file_ = H5I_INVALID_HID;
+  }
+  discard();
 }
 
 hid_t RunFile::id() const {
