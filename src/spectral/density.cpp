@@ -45,7 +45,7 @@ void broaden(Density& d, PetscInt points, double sigma) {
     }
 }
 
-Mat density_probes(Mat op, PetscInt probes, std::uint64_t seed) {
+core::OwnedMat density_probes(Mat op, PetscInt probes, std::uint64_t seed) {
   return rademacher_probes(op, probes, seed, kDensityProbes);
 }
 
@@ -55,9 +55,7 @@ Density estimate_density(Mat op, const DensitySettings& s) {
   TERRAIN_CHECK(s.points >= 3, "the density grid needs at least 3 points, got " << s.points);
   PetscInt N = 0;
   TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
-  Mat starts = density_probes(op, s.probes, s.seed);
-  const std::vector<Tridiagonal> t = lanczos(op, starts, s.steps);
-  TERRAIN_PETSC(MatDestroy(&starts));
+  const std::vector<Tridiagonal> t = lanczos(op, density_probes(op, s.probes, s.seed).get(), s.steps);
 
   Density d;
   d.probes = s.probes;

@@ -72,15 +72,14 @@ BOOST_AUTO_TEST_CASE(trace_estimates_are_within_three_standard_errors) {
   BOOST_TEST(std::abs(t.hutchpp - trace) <= 3 * t.hutchpp_stderr,
              "Hutch++ " << t.hutchpp << " +- " << t.hutchpp_stderr << " vs " << trace);
   // The samples are zᵀHz of the documented probes (ids 0, 1, …), and the estimate is their mean.
-  Mat Z = spectral::rademacher_probes(p.op(), 60, 5, 0), HZ;
-  TERRAIN_PETSC(MatMatMult(p.op(), Z, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &HZ));
+  const core::OwnedMat Z = spectral::rademacher_probes(p.op(), 60, 5, 0);
+  core::OwnedMat HZ;
+  TERRAIN_PETSC(MatMatMult(p.op(), Z, MAT_INITIAL_MATRIX, PETSC_DEFAULT, HZ.out()));
   const std::vector<double> samples = spectral::column_dots(Z, HZ);
   for (std::size_t i = 0; i < samples.size(); ++i)
     BOOST_TEST(std::abs(samples[i] - t.samples[i]) <= 1e-12 * std::abs(trace), "sample " << i);
   BOOST_TEST(std::abs(t.hutchinson - std::accumulate(samples.begin(), samples.end(), 0.0) / 60) <=
              1e-12 * std::abs(trace));
-  TERRAIN_PETSC(MatDestroy(&Z));
-  TERRAIN_PETSC(MatDestroy(&HZ));
   // With a few dominant eigenvalues Hutch++ is the sharper estimator for the same products.
   BOOST_TEST(t.hutchpp_stderr < t.hutchinson_stderr);
   // And the standard errors are honest: not absurdly larger than the actual error spread.
@@ -92,7 +91,7 @@ BOOST_AUTO_TEST_CASE(quadrature_reproduces_the_probe_moments_exactly) {
   const PetscInt probes = 4, steps = 12;
   PetscInt N = 0;
   TERRAIN_PETSC(MatGetSize(p.op(), &N, nullptr));
-  Mat Z = spectral::density_probes(p.op(), probes, 9);
+  const core::OwnedMat Z = spectral::density_probes(p.op(), probes, 9);
   const std::vector<spectral::Tridiagonal> t = spectral::lanczos(p.op(), Z, steps);
   // zᵀHʲz for j = 1..4 by explicit products.
   std::vector<std::vector<double>> explicit_moments;
@@ -106,7 +105,6 @@ BOOST_AUTO_TEST_CASE(quadrature_reproduces_the_probe_moments_exactly) {
     V = W;
   }
   TERRAIN_PETSC(MatDestroy(&V));
-  TERRAIN_PETSC(MatDestroy(&Z));
   for (PetscInt k = 0; k < probes; ++k) {
     const spectral::Quadrature q = spectral::gauss_quadrature(t[k]);
     BOOST_TEST(std::abs(std::accumulate(q.weights.begin(), q.weights.end(), 0.0) - 1.0) <= 1e-13);
