@@ -59,6 +59,8 @@ class PetscHandle {
   operator T() const& noexcept { return h_; }
   operator T() && = delete;  // a temporary's handle would dangle: keep the owner
   T get() const noexcept { return h_; }
+  // For PetscObject calls (PetscObjectGetComm, PetscObjectTypeCompare, ...).
+  PetscObject object() const noexcept { return reinterpret_cast<PetscObject>(h_); }
 
   // For creation functions: destroys the current object and returns where the new one goes.
   T* out() noexcept {

@@ -1,6 +1,7 @@
 #include "embedding/hessian_counts.hpp"
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "objective/curvature_operator.hpp"
 #include "objective/dense_assembly.hpp"
 #include "objective/objective.hpp"
@@ -19,24 +20,16 @@ HessianCounts hessian_counts(MPI_Comm comm, const model::Architecture& arch,
                                                                       << theta.size());
   TERRAIN_CHECK(tol > 0, "-embed_counts_tol must be positive, got " << tol);
   objective::Objective f(comm, arch, train);
-  Vec x = f.create_vec(), g = f.create_vec();
+  const core::OwnedVec x(f.create_vec()), g(f.create_vec());
   objective::distribute(theta, x);
   HessianCounts c;
   f.gradient(x, g);
   TERRAIN_PETSC(VecNorm(g, NORM_2, &c.grad_norm));
   {
     objective::CurvatureOperator op(f, x, objective::Curvature::hessian);
-    Mat dense = objective::assemble_dense(op.mat(), 256);
-    try {
-      c.eigenvalues = spectral::dense_eigenvalues(dense, spectral::DenseSolver::automatic);
-    } catch (...) {
-      MatDestroy(&dense);
-      throw;
-    }
-    TERRAIN_PETSC(MatDestroy(&dense));
+    const core::OwnedMat dense = objective::assemble_dense(op.mat(), 256);
+    c.eigenvalues = spectral::dense_eigenvalues(dense, spectral::DenseSolver::automatic);
   }
-  TERRAIN_PETSC(VecDestroy(&g));
-  TERRAIN_PETSC(VecDestroy(&x));
   c.inertia = spectral::inertia_from_eigenvalues(c.eigenvalues, tol);
   c.inertia.method = "dense eigenvalues";
   return c;

@@ -1,6 +1,7 @@
 #include "objective/curvature_operator.hpp"
 
 #include <exception>
+#include <memory>
 
 #include "core/error.hpp"
 #include "objective/shell_product.hpp"
@@ -10,7 +11,7 @@ namespace terrain::objective {
 namespace {
 struct Context {
   Objective* objective;
-  Vec theta;
+  core::OwnedVec theta;  // a reference of the caller's θ
   Curvature kind;
 };
 
@@ -31,32 +32,16 @@ PetscErrorCode apply(Mat A, X x, Y y) {
 PetscErrorCode mult(Mat A, Vec x, Vec y) { return apply(A, x, y); }
 
 PetscErrorCode product_numeric(Mat A, Mat B, Mat C, void* /*data*/) { return apply(A, B, C); }
-
-PetscErrorCode destroy_context(void* data) {
-  PetscFunctionBeginUser;
-  Context* ctx = static_cast<Context*>(data);
-  PetscCall(VecDestroy(&ctx->theta));
-  delete ctx;
-  PetscFunctionReturn(0);
-}
 }  // namespace
 
 CurvatureOperator::CurvatureOperator(Objective& objective, Vec theta, Curvature kind) {
   PetscInt n_local = 0;
   TERRAIN_PETSC(VecGetLocalSize(theta, &n_local));
+  auto ctx = std::make_unique<Context>(Context{&objective, core::OwnedVec(), kind});
   TERRAIN_PETSC(PetscObjectReference(reinterpret_cast<PetscObject>(theta)));
-  auto* ctx = new Context{&objective, theta, kind};
-  TERRAIN_PETSC(MatCreateShell(objective.comm(), n_local, n_local, objective.n_params(),
-                               objective.n_params(), ctx, &mat_));
-  TERRAIN_PETSC(MatShellSetContextDestroy(mat_, destroy_context));
-  TERRAIN_PETSC(MatShellSetOperation(mat_, MATOP_MULT, reinterpret_cast<void (*)(void)>(mult)));
-  TERRAIN_PETSC(MatShellSetOperation(mat_, MATOP_MULT_TRANSPOSE, reinterpret_cast<void (*)(void)>(mult)));
-  TERRAIN_PETSC(MatShellSetMatProductOperation(mat_, MATPRODUCT_AB, dense_product_symbolic,
-                                               product_numeric, nullptr, MATDENSE, MATDENSE));
-  TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRIC, PETSC_TRUE));
-  TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRY_ETERNAL, PETSC_TRUE));
+  ctx->theta.reset(theta);
+  mat_ = symmetric_shell(objective.comm(), n_local, objective.n_params(), std::move(ctx), mult,
+                         product_numeric);
 }
-
-CurvatureOperator::~CurvatureOperator() noexcept { MatDestroy(&mat_); }
 
 }  // namespace terrain::objective

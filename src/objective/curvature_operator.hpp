@@ -4,6 +4,7 @@
 // MatMatMult with a MATDENSE applies all its columns in one pass over the data.
 #include <petscmat.h>
 
+#include "core/petsc_handle.hpp"
 #include "objective/objective.hpp"
 
 namespace terrain::objective {
@@ -13,14 +14,13 @@ class CurvatureOperator {
   // `theta` is referenced, not copied: changing it changes the operator (the objective
   // notices through the Vec's state). The objective must outlive the operator.
   CurvatureOperator(Objective& objective, Vec theta, Curvature kind);
-  ~CurvatureOperator() noexcept;
   CurvatureOperator(const CurvatureOperator&) = delete;
   CurvatureOperator& operator=(const CurvatureOperator&) = delete;
 
   Mat mat() const { return mat_; }
 
  private:
-  Mat mat_ = nullptr;
+  core::OwnedMat mat_;
 };
 
 }  // namespace terrain::objective
