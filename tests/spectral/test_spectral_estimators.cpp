@@ -13,6 +13,7 @@
 #include <numeric>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
 #include "data/synthetic.hpp"
 #include "objective/curvature_operator.hpp"
 #include "spectral/columns.hpp"
@@ -29,19 +30,18 @@ namespace {
 struct Problem {
   data::Dataset train;
   std::unique_ptr<objective::Objective> f;
-  Vec theta = nullptr;
+  core::OwnedVec theta;
   std::unique_ptr<objective::CurvatureOperator> H;
   Problem(MPI_Comm comm, std::vector<PetscInt> widths, PetscInt n, PetscInt steps) {
     const model::Architecture arch =
         test::network(widths, model::Activation::tanh, model::Loss::cross_entropy);
     train = data::synthetic_dataset(comm, n, widths.front(), widths.back(), true);
     f = std::make_unique<objective::Objective>(comm, arch, train);
-    theta = f->create_vec();
+    theta.reset(f->create_vec());
     f->initial_parameters(theta);
     test::descend(*f, theta, steps, 0.3);
     H = std::make_unique<objective::CurvatureOperator>(*f, theta, objective::Curvature::hessian);
   }
-  ~Problem() { VecDestroy(&theta); }
   Mat op() const { return H->mat(); }
 };
 
@@ -95,16 +95,14 @@ BOOST_AUTO_TEST_CASE(quadrature_reproduces_the_probe_moments_exactly) {
   const std::vector<spectral::Tridiagonal> t = spectral::lanczos(p.op(), Z, steps);
   // zᵀHʲz for j = 1..4 by explicit products.
   std::vector<std::vector<double>> explicit_moments;
-  Mat V = nullptr, W = nullptr;
-  TERRAIN_PETSC(MatDuplicate(Z, MAT_COPY_VALUES, &V));
+  core::OwnedMat V, W;
+  TERRAIN_PETSC(MatDuplicate(Z, MAT_COPY_VALUES, V.out()));
   for (int j = 1; j <= 4; ++j) {
-    TERRAIN_PETSC(MatMatMult(p.op(), V, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &W));
+    TERRAIN_PETSC(MatMatMult(p.op(), V, MAT_INITIAL_MATRIX, PETSC_DEFAULT, W.out()));
     // zᵀHʲz = (H^⌈j/2⌉z)ᵀ(H^⌊j/2⌋z): use z·(Hʲz) directly, it is exact enough for 1e-10.
     explicit_moments.push_back(spectral::column_dots(Z, W));
-    TERRAIN_PETSC(MatDestroy(&V));
-    V = W;
+    V = std::move(W);
   }
-  TERRAIN_PETSC(MatDestroy(&V));
   for (PetscInt k = 0; k < probes; ++k) {
     const spectral::Quadrature q = spectral::gauss_quadrature(t[k]);
     BOOST_TEST(std::abs(std::accumulate(q.weights.begin(), q.weights.end(), 0.0) - 1.0) <= 1e-13);
