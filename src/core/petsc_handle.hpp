@@ -142,4 +142,36 @@ class VecList {
   std::vector<Vec> v_;
 };
 
+// The local array of a Vec, restored on every exit path (VecGetArrayRead/Write and their
+// Restore): for code between the two that may throw.
+class VecReadAccess {
+ public:
+  explicit VecReadAccess(Vec v) : v_(v) { TERRAIN_PETSC(VecGetArrayRead(v_, &a_)); }
+  ~VecReadAccess() noexcept {
+    if (petsc_alive()) VecRestoreArrayRead(v_, &a_);
+  }
+  VecReadAccess(const VecReadAccess&) = delete;
+  VecReadAccess& operator=(const VecReadAccess&) = delete;
+  const PetscScalar* get() const noexcept { return a_; }
+
+ private:
+  Vec v_;
+  const PetscScalar* a_ = nullptr;
+};
+
+class VecWriteAccess {
+ public:
+  explicit VecWriteAccess(Vec v) : v_(v) { TERRAIN_PETSC(VecGetArrayWrite(v_, &a_)); }
+  ~VecWriteAccess() noexcept {
+    if (petsc_alive()) VecRestoreArrayWrite(v_, &a_);
+  }
+  VecWriteAccess(const VecWriteAccess&) = delete;
+  VecWriteAccess& operator=(const VecWriteAccess&) = delete;
+  PetscScalar* get() const noexcept { return a_; }
+
+ private:
+  Vec v_;
+  PetscScalar* a_ = nullptr;
+};
+
 }  // namespace terrain::core

@@ -21,7 +21,8 @@ core::OwnedMat symmetric_shell(MPI_Comm comm, PetscInt n_local, PetscInt n_globa
                                PetscErrorCode (*destroy_context)(void*), ShellMult mult,
                                ShellProduct product) {
   core::OwnedMat mat;
-  PetscErrorCode ierr = MatCreateShell(comm, n_local, n_local, n_global, n_global, context, mat.out());
+  PetscErrorCode ierr =
+      MatCreateShell(comm, n_local, n_local, n_global, n_global, context, mat.out());
   if (!ierr) ierr = MatShellSetContextDestroy(mat, destroy_context);
   if (ierr) {  // the Mat does not own the context yet
     destroy_context(context);

@@ -46,7 +46,7 @@ class LambdaMaxTracker {
   LambdaMaxSettings settings_;
   std::uint64_t seed_;
   core::OwnedVec warm_;
-  PetscInt krylov_ = 1;  // basis size: -train_monitor_lambda_max_krylov, at most n_params
+  PetscInt krylov_ = 1;  // Lanczos basis size: settings_.krylov, at most n_params
   bool warm_valid_ = false;
 };
 

@@ -9,9 +9,9 @@
 // space starts from g, g lies entirely in it (Vᵀg = ‖g‖e₁): there is no component of g outside
 // the space to treat separately. When the Lanczos recurrence breaks down (an invariant subspace,
 // β_j ≤ 1e-12·max(|α|, β)), the basis is shorter than k. With k = n and δ = 0 on a convex
-// quadratic, d is exactly the Newton step H⁻¹g. Denominators are floored at 1e-12·max|λ| so a zero Ritz
-// value with δ = 0 gives a large but finite step. Collective on the objective's communicator;
-// costs k H·v products at θ (cached forward/backward state) and O(k²n) vector work.
+// quadratic, d is exactly the Newton step H⁻¹g. Denominators are floored at 1e-12·max|λ| so a
+// zero Ritz value with δ = 0 gives a large but finite step. Collective on the objective's
+// communicator; costs k H·v products at θ (cached forward/backward state) and O(k²n) vector work.
 #include <petscvec.h>
 
 #include <cstdint>

@@ -49,7 +49,8 @@ Trainer::Trainer(MPI_Comm comm, const model::Architecture& arch, const data::Dat
       monitor_(*full_, data, config, arch.seed) {
   MPI_Comm_size(comm_, &size_);
   TERRAIN_PETSC(VecDuplicate(theta_, grad_.out()));
-  if (config_.optimizer.method == Method::sfn) TERRAIN_PETSC(VecDuplicate(theta_, direction_.out()));
+  if (config_.optimizer.method == Method::sfn)
+    TERRAIN_PETSC(VecDuplicate(theta_, direction_.out()));
   if (config_.minibatch()) {
     sampler_.emplace(data.train.n_global, config_.batch, config_.seed);
     batch_ = std::make_unique<objective::Objective>(comm, arch, data.train);

@@ -55,7 +55,8 @@ Density estimate_density(Mat op, const DensitySettings& s) {
   TERRAIN_CHECK(s.points >= 3, "the density grid needs at least 3 points, got " << s.points);
   PetscInt N = 0;
   TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
-  const std::vector<Tridiagonal> t = lanczos(op, density_probes(op, s.probes, s.seed).get(), s.steps);
+  const core::OwnedMat starts = density_probes(op, s.probes, s.seed);
+  const std::vector<Tridiagonal> t = lanczos(op, starts, s.steps);
 
   Density d;
   d.probes = s.probes;

@@ -5,7 +5,8 @@
 
 namespace terrain::spectral {
 
-core::OwnedMat rademacher_probes(Mat op, PetscInt m, std::uint64_t seed, std::uint64_t first_probe) {
+core::OwnedMat rademacher_probes(Mat op, PetscInt m, std::uint64_t seed,
+                                 std::uint64_t first_probe) {
   MPI_Comm comm;
   TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(op), &comm));
   PetscInt N = 0, n = 0, begin = 0, end = 0, lda = 0;

@@ -9,11 +9,13 @@
 //   - the same probes, hence the same estimates, at every rank count.
 // The probes are fixed (seeded), so every check passes or fails deterministically.
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <vector>
 
 #include "core/petsc_handle.hpp"
+#include "core/random_vec.hpp"
 #include "data/synthetic.hpp"
 #include "objective/curvature_operator.hpp"
 #include "spectral/columns.hpp"
@@ -200,4 +202,54 @@ BOOST_AUTO_TEST_CASE(estimates_agree_across_rank_counts) {
   for (std::size_t i = 0; i < serial.size(); ++i)
     worst = std::max(worst, std::abs(distributed[i] - serial[i]) / std::abs(serial[i]));
   BOOST_TEST(test::world_max(worst) <= 1e-9, "rank-count disagreement " << worst);
+}
+
+namespace {
+double vec_dot(Vec a, Vec b) {
+  double r = 0;
+  TERRAIN_PETSC(VecDot(a, b, &r));
+  return r;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(lanczos_on_a_diagonal_operator_is_exact_and_orthonormal) {
+  // A = diag(1, …, n): n steps give T with exactly A's eigenvalues, and V is orthonormal.
+  const PetscInt n = 12;
+  core::OwnedVec start;
+  TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, n, start.out()));
+  core::fill_random(start, core::Distribution::normal, 3, core::Stream::probe);
+  PetscInt begin = 0, end = 0;
+  TERRAIN_PETSC(VecGetOwnershipRange(start, &begin, &end));
+  const spectral::Apply diagonal = [&](Vec x, Vec y) {
+    TERRAIN_PETSC(VecCopy(x, y));
+    double* a = nullptr;
+    TERRAIN_PETSC(VecGetArray(y, &a));
+    for (PetscInt i = begin; i < end; ++i) a[i - begin] *= double(i + 1);
+    TERRAIN_PETSC(VecRestoreArray(y, &a));
+  };
+  spectral::LanczosSettings settings;
+  settings.max_steps = n;
+  spectral::LanczosRun run = spectral::lanczos(diagonal, start, settings);
+  BOOST_TEST_REQUIRE(run.t.alpha.size() == std::size_t(n));
+  BOOST_TEST(run.t.beta.size() == std::size_t(n - 1));
+  BOOST_TEST_REQUIRE(run.basis.size() == std::size_t(n));
+  double worst = 0;
+  for (PetscInt i = 0; i < n; ++i)
+    for (PetscInt j = 0; j <= i; ++j)
+      worst = std::max(worst, std::abs(vec_dot(run.basis[i], run.basis[j]) - (i == j ? 1.0 : 0.0)));
+  BOOST_TEST(worst <= 1e-13);
+  const spectral::Quadrature q = spectral::gauss_quadrature(run.t);
+  for (PetscInt k = 0; k < n; ++k) BOOST_TEST(std::abs(q.nodes[k] - double(k + 1)) <= 1e-10);
+
+  // The stopping test ends the run where it says.
+  settings.stop = [](const spectral::Tridiagonal& t, double) { return t.alpha.size() == 3; };
+  const spectral::LanczosRun short_run = spectral::lanczos(diagonal, start, settings);
+  BOOST_TEST(short_run.t.alpha.size() == 3u);
+  BOOST_TEST(short_run.t.beta.size() == 2u);
+  BOOST_TEST(short_run.basis.size() == 3u);
+  for (std::size_t k = 0; k < 3; ++k) BOOST_TEST(short_run.t.alpha[k] == run.t.alpha[k]);
+
+  // A zero start is an error, not a NaN.
+  TERRAIN_PETSC(VecSet(start, 0.0));
+  BOOST_CHECK_THROW(spectral::lanczos(diagonal, start, settings), core::Error);
 }
