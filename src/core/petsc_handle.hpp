@@ -8,9 +8,13 @@
 //   TERRAIN_PETSC(VecDuplicate(theta, g.out()));  // out() destroys what g held first
 //   TERRAIN_PETSC(VecNorm(g, NORM_2, &norm));     // converts to Vec
 //
+// inout() gives the address without destroying (MatMatMult with MAT_REUSE_MATRIX), object() the
+// PetscObject. A temporary owner does not convert (its object would be gone at the end of the
+// statement): keep it in a variable. Functions that create an object return the owner.
 // The destructor is noexcept and does nothing once PetscFinalize has run (or before
 // PetscInitialize), so an owner that outlives the Session is harmless. VecList owns a
-// std::vector<Vec>, for the APIs that take an array of Vecs (VecMDot, EPSSetInitialSpace).
+// std::vector<Vec>, for the APIs that take an array of Vecs (VecMDot, EPSSetInitialSpace);
+// VecReadAccess/VecWriteAccess restore a Vec's array on every exit path.
 #include <petscsnes.h>
 #include <slepcbv.h>
 #include <slepceps.h>
@@ -135,8 +139,6 @@ class VecList {
   const Vec* data() const noexcept { return v_.data(); }
   const std::vector<Vec>& get() const noexcept { return v_; }
   operator const std::vector<Vec>&() const noexcept { return v_; }
-  // The raw vector to fill (e.g. by a function that creates Vecs); they stay owned.
-  std::vector<Vec>& raw() noexcept { return v_; }
 
  private:
   std::vector<Vec> v_;
@@ -144,34 +146,24 @@ class VecList {
 
 // The local array of a Vec, restored on every exit path (VecGetArrayRead/Write and their
 // Restore): for code between the two that may throw.
-class VecReadAccess {
+template <class Scalar, PetscErrorCode (*Get)(Vec, Scalar**),
+          PetscErrorCode (*Restore)(Vec, Scalar**)>
+class VecArrayAccess {
  public:
-  explicit VecReadAccess(Vec v) : v_(v) { TERRAIN_PETSC(VecGetArrayRead(v_, &a_)); }
-  ~VecReadAccess() noexcept {
-    if (petsc_alive()) VecRestoreArrayRead(v_, &a_);
+  explicit VecArrayAccess(Vec v) : v_(v) { TERRAIN_PETSC(Get(v_, &a_)); }
+  ~VecArrayAccess() noexcept {
+    if (petsc_alive()) Restore(v_, &a_);
   }
-  VecReadAccess(const VecReadAccess&) = delete;
-  VecReadAccess& operator=(const VecReadAccess&) = delete;
-  const PetscScalar* get() const noexcept { return a_; }
+  VecArrayAccess(const VecArrayAccess&) = delete;
+  VecArrayAccess& operator=(const VecArrayAccess&) = delete;
+  Scalar* get() const noexcept { return a_; }
 
  private:
   Vec v_;
-  const PetscScalar* a_ = nullptr;
+  Scalar* a_ = nullptr;
 };
 
-class VecWriteAccess {
- public:
-  explicit VecWriteAccess(Vec v) : v_(v) { TERRAIN_PETSC(VecGetArrayWrite(v_, &a_)); }
-  ~VecWriteAccess() noexcept {
-    if (petsc_alive()) VecRestoreArrayWrite(v_, &a_);
-  }
-  VecWriteAccess(const VecWriteAccess&) = delete;
-  VecWriteAccess& operator=(const VecWriteAccess&) = delete;
-  PetscScalar* get() const noexcept { return a_; }
-
- private:
-  Vec v_;
-  PetscScalar* a_ = nullptr;
-};
+using VecReadAccess = VecArrayAccess<const PetscScalar, VecGetArrayRead, VecRestoreArrayRead>;
+using VecWriteAccess = VecArrayAccess<PetscScalar, VecGetArrayWrite, VecRestoreArrayWrite>;
 
 }  // namespace terrain::core
