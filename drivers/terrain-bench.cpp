@@ -15,6 +15,7 @@ static const char help[] =
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "core/session.hpp"
 #include "data/synthetic.hpp"
 #include "objective/objective.hpp"
@@ -109,15 +110,18 @@ Timings run_timings(MPI_Comm comm, const model::Architecture& arch, const BenchC
   const data::Dataset train = data::synthetic_dataset(comm, c.samples, arch.widths.front(),
                                                       arch.widths.back(), arch.loss == model::Loss::cross_entropy);
   objective::Objective f(comm, arch, train);
-  Vec theta = f.create_vec(), g, v, hv;
-  VecDuplicate(theta, &g), VecDuplicate(theta, &v), VecDuplicate(theta, &hv);
+  const core::OwnedVec theta(f.create_vec());
+  core::OwnedVec g, v, hv;
+  TERRAIN_PETSC(VecDuplicate(theta, g.out()));
+  TERRAIN_PETSC(VecDuplicate(theta, v.out()));
+  TERRAIN_PETSC(VecDuplicate(theta, hv.out()));
   f.initial_parameters(theta);
-  VecSet(v, 1e-2);
+  TERRAIN_PETSC(VecSet(v, 1e-2));
   PetscInt n_local = 0;
-  VecGetLocalSize(theta, &n_local);
-  Mat V, HV;
-  TERRAIN_PETSC(MatCreateDense(comm, n_local, PETSC_DECIDE, f.n_params(), c.vectors, nullptr, &V));
-  TERRAIN_PETSC(MatCreateDense(comm, n_local, PETSC_DECIDE, f.n_params(), c.vectors, nullptr, &HV));
+  TERRAIN_PETSC(VecGetLocalSize(theta, &n_local));
+  core::OwnedMat V, HV;
+  TERRAIN_PETSC(MatCreateDense(comm, n_local, PETSC_DECIDE, f.n_params(), c.vectors, nullptr, V.out()));
+  TERRAIN_PETSC(MatCreateDense(comm, n_local, PETSC_DECIDE, f.n_params(), c.vectors, nullptr, HV.out()));
   TERRAIN_PETSC(MatSetRandom(V, nullptr));
 
   Timings t;
@@ -138,8 +142,6 @@ Timings run_timings(MPI_Comm comm, const model::Architecture& arch, const BenchC
   t.block = best_time(comm, c.repeat, warm, [&] {
     f.curvature_product(objective::Curvature::hessian, theta, V, HV);
   });
-  MatDestroy(&V), MatDestroy(&HV);
-  VecDestroy(&theta), VecDestroy(&g), VecDestroy(&v), VecDestroy(&hv);
   return t;
 }
 

@@ -24,6 +24,7 @@ static const char help[] =
 #include <string>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "core/session.hpp"
 #include "optim/critical_file.hpp"
 #include "spectral/spectrum_file.hpp"
@@ -48,7 +49,6 @@ class CriticalStudy {
     if (core::help_requested()) study::list_point_options_for_help();
   }
 
-  ~CriticalStudy() { VecDestroy(&start_); }
   CriticalStudy(const CriticalStudy&) = delete;
   CriticalStudy& operator=(const CriticalStudy&) = delete;
 
@@ -68,7 +68,7 @@ class CriticalStudy {
     output_ = std::make_unique<io::RunFile>(io::RunFile::create(PETSC_COMM_WORLD, options_.output));
     PetscPrintf(PETSC_COMM_WORLD, "terrain-critical: %s, method %s, gtol %.1e\n",
                 in_->describe().c_str(), optim::to_string(options_.method), newton_.gtol);
-    TERRAIN_PETSC(VecDuplicate(in_->theta, &start_));
+    TERRAIN_PETSC(VecDuplicate(in_->theta, start_.out()));
     TERRAIN_PETSC(VecCopy(in_->theta, start_));
   }
 
@@ -84,11 +84,10 @@ class CriticalStudy {
     search_ = optim::search_critical_point(*in_->objective, in_->theta, options_.method, newton_,
                                            options_.sfn, options_.sfn_steps, options_.sfn_switch,
                                            print);
-    Vec moved = nullptr;
-    TERRAIN_PETSC(VecDuplicate(start_, &moved));
+    core::OwnedVec moved;
+    TERRAIN_PETSC(VecDuplicate(start_, moved.out()));
     TERRAIN_PETSC(VecWAXPY(moved, -1.0, start_, in_->theta));
     TERRAIN_PETSC(VecNorm(moved, NORM_2, &distance_));
-    TERRAIN_PETSC(VecDestroy(&moved));
   }
 
   void classify() {
@@ -149,15 +148,14 @@ class CriticalStudy {
     c.step = in_->point.step;
     c.distance = distance_;
     {
-      Vec g = nullptr;
-      TERRAIN_PETSC(VecDuplicate(in_->theta, &g));
+      core::OwnedVec g;
+      TERRAIN_PETSC(VecDuplicate(in_->theta, g.out()));
       in_->objective->gradient(in_->theta, g);
       PetscReal inf = 0;
       TERRAIN_PETSC(VecNorm(g, NORM_INFINITY, &inf));
       c.grad_norm_inf = inf;
-      VecDestroy(&g);
     }
-    optim::write_critical(file, options_.name, c, options_.store_start ? start_ : nullptr);
+    optim::write_critical(file, options_.name, c, options_.store_start ? start_.get() : nullptr);
     spectral::write_spectrum_report(file, options_.name, analysis_->report(), in_->point);
     file.commit();
     PetscPrintf(PETSC_COMM_WORLD, "wrote %s:/critical/%s and /spectrum/%s\n",
@@ -171,7 +169,7 @@ class CriticalStudy {
   std::unique_ptr<io::RunFile> output_;
   std::unique_ptr<spectral::Analysis> analysis_;
   optim::CriticalSearch search_;
-  Vec start_ = nullptr;  // a copy of the start point
+  core::OwnedVec start_;  // a copy of the start point
   PetscReal distance_ = 0;  // ‖θ_last − θ_start‖₂
 };
 

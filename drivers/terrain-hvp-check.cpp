@@ -11,7 +11,8 @@ static const char help[] =
 #include <cmath>
 
 #include "core/error.hpp"
-#include "core/rng.hpp"
+#include "core/petsc_handle.hpp"
+#include "core/random_vec.hpp"
 #include "core/session.hpp"
 #include "data/load_data.hpp"
 #include "io/run_schema.hpp"
@@ -52,14 +53,10 @@ struct CheckConfig {
 
 // A unit vector drawn from (seed, index, global parameter index).
 void random_unit_direction(Vec v, std::uint64_t seed, std::uint64_t index) {
-  PetscInt begin = 0, end = 0, n = 0;
-  TERRAIN_PETSC(VecGetOwnershipRange(v, &begin, &end));
+  PetscInt n = 0;
   TERRAIN_PETSC(VecGetSize(v, &n));
-  double* a = nullptr;
-  TERRAIN_PETSC(VecGetArrayWrite(v, &a));
-  for (PetscInt i = begin; i < end; ++i)
-    a[i - begin] = core::normal(seed, core::Stream::direction, index * std::uint64_t(n) + i);
-  TERRAIN_PETSC(VecRestoreArrayWrite(v, &a));
+  core::fill_random(v, core::Distribution::normal, seed, core::Stream::direction,
+                    index * std::uint64_t(n));
   TERRAIN_PETSC(VecNormalize(v, nullptr));
 }
 
@@ -83,10 +80,11 @@ int main(int argc, char** argv) {
     // 2. The objective at the point (seed draw or -model_init_file).
     const data::Data data = data::load_data(PETSC_COMM_WORLD, data_config);
     objective::Objective f(PETSC_COMM_WORLD, arch, data.train);
-    Vec theta = f.create_vec(), g, u, v, hu, hv, fd;
+    const core::OwnedVec theta(f.create_vec());
+    core::OwnedVec g, u, v, hu, hv, fd;
     if (model.init_file.empty()) f.initial_parameters(theta);
     else io::read_params(PETSC_COMM_WORLD, model.init_file, arch, theta);
-    for (Vec* w : {&g, &u, &v, &hu, &hv, &fd}) TERRAIN_PETSC(VecDuplicate(theta, w));
+    for (core::OwnedVec* w : {&g, &u, &v, &hu, &hv, &fd}) TERRAIN_PETSC(VecDuplicate(theta, w->out()));
     const double loss = f.gradient(theta, g);
     PetscPrintf(PETSC_COMM_WORLD, "terrain-hvp-check: %s, %d samples, %d parameters, loss %.6e, h = %.1e\n",
                 data.name.c_str(), int(data.train.n_global), int(f.n_params()), loss, check.h);
@@ -116,7 +114,6 @@ int main(int argc, char** argv) {
       PetscPrintf(PETSC_COMM_WORLD, "%4d %14.3e %14.3e %14.3e %14.3e\n", int(k), grad_error, hess_error, sym, ggn_sym);
       worst = std::max({worst, grad_error, hess_error, sym, ggn_sym});
     }
-    for (Vec* w : {&theta, &g, &u, &v, &hu, &hv, &fd}) VecDestroy(w);
 
     // 4. Verdict (the same reduced numbers on every rank).
     PetscPrintf(PETSC_COMM_WORLD, "largest relative error %.3e (tolerance %.1e): %s\n", worst, check.tol,

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "core/petsc_handle.hpp"
 #include "objective/curvature_operator.hpp"
 #include "objective/dense_assembly.hpp"
 #include "objective/objective.hpp"
@@ -22,24 +23,16 @@ HessianCounts hessian_counts(MPI_Comm comm, const model::Architecture& arch,
   // Its phases (dense assembly, dense eigenvalues) print their own progress; this line sums up.
   core::Progress progress(comm, "Hessian counts");
   objective::Objective f(comm, arch, train);
-  Vec x = f.create_vec(), g = f.create_vec();
+  const core::OwnedVec x(f.create_vec()), g(f.create_vec());
   objective::distribute(theta, x);
   HessianCounts c;
   f.gradient(x, g);
   TERRAIN_PETSC(VecNorm(g, NORM_2, &c.grad_norm));
   {
     objective::CurvatureOperator op(f, x, objective::Curvature::hessian);
-    Mat dense = objective::assemble_dense(op.mat(), 256);
-    try {
-      c.eigenvalues = spectral::dense_eigenvalues(dense, spectral::DenseSolver::automatic);
-    } catch (...) {
-      MatDestroy(&dense);
-      throw;
-    }
-    TERRAIN_PETSC(MatDestroy(&dense));
+    const core::OwnedMat dense = objective::assemble_dense(op.mat(), 256);
+    c.eigenvalues = spectral::dense_eigenvalues(dense, spectral::DenseSolver::automatic);
   }
-  TERRAIN_PETSC(VecDestroy(&g));
-  TERRAIN_PETSC(VecDestroy(&x));
   c.inertia = spectral::inertia_from_eigenvalues(c.eigenvalues, tol);
   c.inertia.method = "dense eigenvalues";
   progress.finish(std::to_string(theta.size()) + " parameters: n- " +

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "model/predict.hpp"
 #include "objective/objective.hpp"
 #include "objective/replicated.hpp"
@@ -22,7 +23,7 @@ NetworkValues network_values(MPI_Comm comm, const model::Architecture& arch,
                              const std::vector<double>& theta, const data::Data& data) {
   NetworkValues v;
   objective::Objective f(comm, arch, data.train);
-  Vec x = f.create_vec();
+  const core::OwnedVec x(f.create_vec());
   objective::distribute(theta, x);
   v.loss = f.loss(x);
   v.accuracy = f.accuracy(x);
@@ -32,7 +33,6 @@ NetworkValues network_values(MPI_Comm comm, const model::Architecture& arch,
     v.test_loss = e.loss;
     v.test_accuracy = e.accuracy;
   }
-  TERRAIN_PETSC(VecDestroy(&x));
   v.train_out = outputs(arch, theta, data.train);
   v.test_out = outputs(arch, theta, data.test);
   return v;

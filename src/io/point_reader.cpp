@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "io/run_schema.hpp"
 
 namespace terrain::io {
@@ -84,13 +85,10 @@ std::vector<std::pair<std::string, std::string>> recorded_options(const RunFile&
   const std::string text = file.read_attr<std::string>("/", "options");
   // PETSc's own parser, on a private database, so quoting and negative numbers work as they
   // did on the command line.
-  PetscOptions db = nullptr;
-  TERRAIN_PETSC(PetscOptionsCreate(&db));
-  const PetscErrorCode ierr = PetscOptionsInsertString(db, text.c_str());
-  if (ierr) {
-    PetscOptionsDestroy(&db);
+  core::PetscHandle<PetscOptions> db;
+  TERRAIN_PETSC(PetscOptionsCreate(db.out()));
+  if (PetscOptionsInsertString(db, text.c_str()))
     fail(file.path(), "cannot parse the recorded options attribute");
-  }
   PetscInt n = 0;
   char **names = nullptr, **values = nullptr;
   TERRAIN_PETSC(PetscOptionsLeftGet(db, &n, &names, &values));
@@ -99,7 +97,6 @@ std::vector<std::pair<std::string, std::string>> recorded_options(const RunFile&
     if (std::string(names[i]).compare(0, bare.size(), bare) == 0)
       result.emplace_back("-" + std::string(names[i]), values[i] ? values[i] : "");
   TERRAIN_PETSC(PetscOptionsLeftRestore(db, &n, &names, &values));
-  TERRAIN_PETSC(PetscOptionsDestroy(&db));
   return result;
 }
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "io/run_file.hpp"
 #include "io/hdf5_util.hpp"
 
@@ -235,16 +236,9 @@ void RunFile::write_vec(const std::string& dataset, Vec v) {
   const std::string p = absolute(dataset);
   const VecBlock b = vec_block(comm_, v);
   ensure(b.same_ranks, p + ": the Vec is not on the file's communicator");
-  const PetscScalar* x = nullptr;
-  TERRAIN_PETSC(VecGetArrayRead(v, &x));
-  try {
-    write_block(p, {static_cast<hsize_t>(b.size)}, {static_cast<hsize_t>(b.begin)},
-                {static_cast<hsize_t>(b.end - b.begin)}, x);
-  } catch (...) {
-    VecRestoreArrayRead(v, &x);
-    throw;
-  }
-  TERRAIN_PETSC(VecRestoreArrayRead(v, &x));
+  const core::VecReadAccess x(v);
+  write_block(p, {static_cast<hsize_t>(b.size)}, {static_cast<hsize_t>(b.begin)},
+              {static_cast<hsize_t>(b.end - b.begin)}, x.get());
 }
 
 void RunFile::read_vec(const std::string& dataset, Vec v) const {
@@ -255,15 +249,9 @@ void RunFile::read_vec(const std::string& dataset, Vec v) const {
   const std::vector<std::size_t> expected = {static_cast<std::size_t>(b.size)};
   ensure(found == expected, "dataset " + p + " has shape " + shape_text(found) + ", expected " +
                                 shape_text(expected));
-  PetscScalar* x = nullptr;
-  TERRAIN_PETSC(VecGetArrayWrite(v, &x));
-  try {
-    read_block(p, {static_cast<hsize_t>(b.begin)}, {static_cast<hsize_t>(b.end - b.begin)}, x);
-  } catch (...) {
-    VecRestoreArrayWrite(v, &x);
-    throw;
-  }
-  TERRAIN_PETSC(VecRestoreArrayWrite(v, &x));
+  const core::VecWriteAccess x(v);
+  read_block(p, {static_cast<hsize_t>(b.begin)}, {static_cast<hsize_t>(b.end - b.begin)},
+             x.get());
 }
 
 void RunFile::append_vec(const std::string& dataset, Vec v) {

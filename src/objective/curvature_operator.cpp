@@ -1,6 +1,7 @@
 #include "objective/curvature_operator.hpp"
 
 #include <exception>
+#include <memory>
 
 #include "core/error.hpp"
 #include "objective/shell_product.hpp"
@@ -10,7 +11,7 @@ namespace terrain::objective {
 namespace {
 struct Context {
   Objective* objective;
-  Vec theta;
+  core::OwnedVec theta;  // a reference of the caller's θ
   Curvature kind;
 };
 
@@ -42,34 +43,19 @@ PetscErrorCode products(Mat A, PetscInt64* n) {
 }
 constexpr const char* kProducts = "TerrainCurvatureProducts_C";
 
-PetscErrorCode destroy_context(void* data) {
-  PetscFunctionBeginUser;
-  Context* ctx = static_cast<Context*>(data);
-  PetscCall(VecDestroy(&ctx->theta));
-  delete ctx;
-  PetscFunctionReturn(0);
-}
 }  // namespace
 
 CurvatureOperator::CurvatureOperator(Objective& objective, Vec theta, Curvature kind) {
   PetscInt n_local = 0;
   TERRAIN_PETSC(VecGetLocalSize(theta, &n_local));
+  auto ctx = std::make_unique<Context>(Context{&objective, core::OwnedVec(), kind});
   TERRAIN_PETSC(PetscObjectReference(reinterpret_cast<PetscObject>(theta)));
-  auto* ctx = new Context{&objective, theta, kind};
-  TERRAIN_PETSC(MatCreateShell(objective.comm(), n_local, n_local, objective.n_params(),
-                               objective.n_params(), ctx, &mat_));
-  TERRAIN_PETSC(MatShellSetContextDestroy(mat_, destroy_context));
-  TERRAIN_PETSC(MatShellSetOperation(mat_, MATOP_MULT, reinterpret_cast<void (*)(void)>(mult)));
-  TERRAIN_PETSC(MatShellSetOperation(mat_, MATOP_MULT_TRANSPOSE, reinterpret_cast<void (*)(void)>(mult)));
-  TERRAIN_PETSC(MatShellSetMatProductOperation(mat_, MATPRODUCT_AB, dense_product_symbolic,
-                                               product_numeric, nullptr, MATDENSE, MATDENSE));
-  TERRAIN_PETSC(PetscObjectComposeFunction(reinterpret_cast<PetscObject>(mat_), kProducts,
+  ctx->theta.reset(theta);
+  mat_ = symmetric_shell(objective.comm(), n_local, objective.n_params(), std::move(ctx), mult,
+                         product_numeric);
+  TERRAIN_PETSC(PetscObjectComposeFunction(reinterpret_cast<PetscObject>(mat_.get()), kProducts,
                                             products));
-  TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRIC, PETSC_TRUE));
-  TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRY_ETERNAL, PETSC_TRUE));
 }
-
-CurvatureOperator::~CurvatureOperator() noexcept { MatDestroy(&mat_); }
 
 std::int64_t applied_products(Mat op) {
   PetscErrorCode (*f)(Mat, PetscInt64*) = nullptr;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "core/petsc_handle.hpp"
 #include "objective/objective.hpp"
 
 namespace terrain::objective {
@@ -15,14 +16,13 @@ class CurvatureOperator {
   // `theta` is referenced, not copied: changing it changes the operator (the objective
   // notices through the Vec's state). The objective must outlive the operator.
   CurvatureOperator(Objective& objective, Vec theta, Curvature kind);
-  ~CurvatureOperator() noexcept;
   CurvatureOperator(const CurvatureOperator&) = delete;
   CurvatureOperator& operator=(const CurvatureOperator&) = delete;
 
   Mat mat() const { return mat_; }
 
  private:
-  Mat mat_ = nullptr;
+  core::OwnedMat mat_;
 };
 
 // Curvature products the objective behind `op` has applied so far (all kinds, all operators

@@ -6,11 +6,12 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "core/petsc_handle.hpp"
 #include "objective/restricted_operator.hpp"
 
 namespace terrain::objective {
 
-Mat assemble_dense(Mat op, PetscInt block) {
+core::OwnedMat assemble_dense(Mat op, PetscInt block) {
   TERRAIN_CHECK(block >= 1,
                 "dense assembly: the block must have at least one column, got " << block);
   MPI_Comm comm;
@@ -19,8 +20,8 @@ Mat assemble_dense(Mat op, PetscInt block) {
   TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
   TERRAIN_PETSC(MatGetLocalSize(op, &n, nullptr));
   TERRAIN_PETSC(MatGetOwnershipRange(op, &begin, &end));
-  Mat H = nullptr, E = nullptr, Y = nullptr;
-  TERRAIN_PETSC(MatCreateDense(comm, n, n, N, N, nullptr, &H));
+  core::OwnedMat H, E, Y;
+  TERRAIN_PETSC(MatCreateDense(comm, n, n, N, N, nullptr, H.out()));
   double* h = nullptr;
   PetscInt ldh = 0;
   TERRAIN_PETSC(MatDenseGetLDA(H, &ldh));
@@ -33,9 +34,8 @@ Mat assemble_dense(Mat op, PetscInt block) {
     PetscInt cols = 0;
     if (E) TERRAIN_PETSC(MatGetSize(E, nullptr, &cols));
     if (cols != b) {  // the first block, or a shorter last one
-      TERRAIN_PETSC(MatDestroy(&E));
-      TERRAIN_PETSC(MatDestroy(&Y));
-      TERRAIN_PETSC(MatCreateDense(comm, n, PETSC_DECIDE, N, b, nullptr, &E));
+      Y.reset();
+      TERRAIN_PETSC(MatCreateDense(comm, n, PETSC_DECIDE, N, b, nullptr, E.out()));
     }
     PetscInt lde = 0;
     double* e = nullptr;
@@ -46,7 +46,8 @@ Mat assemble_dense(Mat op, PetscInt block) {
       if (j0 + c >= begin && j0 + c < end) e[c * lde + (j0 + c - begin)] = 1.0;
     }
     TERRAIN_PETSC(MatDenseRestoreArrayWrite(E, &e));
-    TERRAIN_PETSC(MatMatMult(op, E, Y ? MAT_REUSE_MATRIX : MAT_INITIAL_MATRIX, PETSC_DEFAULT, &Y));
+    TERRAIN_PETSC(MatMatMult(op, E, Y ? MAT_REUSE_MATRIX : MAT_INITIAL_MATRIX, PETSC_DEFAULT,
+                             Y.inout()));
     const double* y = nullptr;
     PetscInt ldy = 0;
     TERRAIN_PETSC(MatDenseGetLDA(Y, &ldy));
@@ -59,17 +60,15 @@ Mat assemble_dense(Mat op, PetscInt block) {
     progress.update(j0 + b, per_block);
   }
   progress.finish(std::to_string(N) + " columns");
-  TERRAIN_PETSC(MatDestroy(&E));
-  TERRAIN_PETSC(MatDestroy(&Y));
   TERRAIN_PETSC(MatAssemblyBegin(H, MAT_FINAL_ASSEMBLY));
   TERRAIN_PETSC(MatAssemblyEnd(H, MAT_FINAL_ASSEMBLY));
   return H;
 }
 
 double asymmetry(Mat A) {
-  Vec x, ax, atx;
-  TERRAIN_PETSC(MatCreateVecs(A, &x, &ax));
-  TERRAIN_PETSC(VecDuplicate(ax, &atx));
+  core::OwnedVec x, ax, atx;
+  TERRAIN_PETSC(MatCreateVecs(A, x.out(), ax.out()));
+  TERRAIN_PETSC(VecDuplicate(ax, atx.out()));
   PetscInt begin = 0, end = 0;
   TERRAIN_PETSC(VecGetOwnershipRange(x, &begin, &end));
   double* xa = nullptr;
@@ -84,21 +83,18 @@ double asymmetry(Mat A) {
   TERRAIN_PETSC(VecNorm(ax, NORM_INFINITY, &scale));
   TERRAIN_PETSC(VecAXPY(atx, -1.0, ax));
   TERRAIN_PETSC(VecNorm(atx, NORM_INFINITY, &diff));
-  TERRAIN_PETSC(VecDestroy(&x));
-  TERRAIN_PETSC(VecDestroy(&ax));
-  TERRAIN_PETSC(VecDestroy(&atx));
   return scale > 0 ? diff / scale : 0.0;
 }
 
-Mat dense_diagonal_block(Mat A, PetscInt begin, PetscInt end) {
+core::OwnedMat dense_diagonal_block(Mat A, PetscInt begin, PetscInt end) {
   MPI_Comm comm;
   TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(A), &comm));
   PetscInt row_begin = 0, row_end = 0, first = 0, last = 0, lda = 0, ldb = 0;
   TERRAIN_PETSC(MatGetOwnershipRange(A, &row_begin, &row_end));
   restricted_rows(A, begin, end, &first, &last);
   const PetscInt n = last - first, p = end - begin;
-  Mat B;
-  TERRAIN_PETSC(MatCreateDense(comm, n, n, p, p, nullptr, &B));
+  core::OwnedMat B;
+  TERRAIN_PETSC(MatCreateDense(comm, n, n, p, p, nullptr, B.out()));
   const double* a = nullptr;
   double* b = nullptr;
   TERRAIN_PETSC(MatDenseGetLDA(A, &lda));

@@ -5,10 +5,12 @@
 // MATDENSE with the operator's row layout, is the only O(N²) memory.
 #include <petscmat.h>
 
+#include "core/petsc_handle.hpp"
+
 namespace terrain::objective {
 
-// Caller destroys. `block` ≥ 1 columns per product.
-Mat assemble_dense(Mat op, PetscInt block);
+// `block` ≥ 1 columns per product.
+core::OwnedMat assemble_dense(Mat op, PetscInt block);
 
 // The relative asymmetry ‖(A − Aᵀ)x‖∞ / ‖A x‖∞ of a square matrix for a fixed ±1 vector x
 // (0 for a zero matrix), without forming Aᵀ. Rounding in the products leaves an assembled
@@ -17,6 +19,6 @@ double asymmetry(Mat A);
 
 // The diagonal block A[r, r], r = [begin, end), of a MATDENSE as a new MATDENSE whose rows are
 // laid out like a RestrictedOperator's (each rank keeps its own rows of r): local copies only.
-Mat dense_diagonal_block(Mat A, PetscInt begin, PetscInt end);
+core::OwnedMat dense_diagonal_block(Mat A, PetscInt begin, PetscInt end);
 
 }  // namespace terrain::objective

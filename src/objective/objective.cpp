@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "core/log.hpp"
 
 namespace terrain::objective {
@@ -23,13 +24,12 @@ Objective::Objective(MPI_Comm comm, const model::Architecture& arch, const data:
   TERRAIN_CHECK(arch.loss != model::Loss::cross_entropy || train.classification,
                 "-model_loss cross_entropy needs class labels, but the data are regression targets");
   TERRAIN_CHECK(train.n_global > 0, "the training set is empty");
-  Vec v = create_vec();
+  const core::OwnedVec v(create_vec());
   const PetscInt* ranges = nullptr;
   TERRAIN_PETSC(VecGetOwnershipRanges(v, &ranges));
   int size = 0;
   MPI_Comm_size(comm_, &size);
   ownership_.assign(ranges, ranges + size + 1);
-  TERRAIN_PETSC(VecDestroy(&v));
   use_all_samples();
 }
 

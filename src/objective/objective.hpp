@@ -36,7 +36,8 @@ class Objective {
   PetscInt n_params() const { return net_.n_params(); }
   PetscInt n_samples() const { return n_global_; }  // in the current batch
 
-  // A distributed vector of the parameter layout (PETSc's default split); caller destroys.
+  // A distributed vector of the parameter layout (PETSc's default split); caller
+  // destroys: hold it in a core::OwnedVec.
   Vec create_vec() const;
   // The architecture's initial weights, drawn from (seed, global parameter index).
   void initial_parameters(Vec theta) const;

@@ -3,13 +3,14 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 
 namespace terrain::objective {
 
 std::vector<double> replicate(Vec v) {
-  VecScatter scatter = nullptr;
-  Vec all = nullptr;
-  TERRAIN_PETSC(VecScatterCreateToAll(v, &scatter, &all));
+  core::PetscHandle<VecScatter> scatter;
+  core::OwnedVec all;
+  TERRAIN_PETSC(VecScatterCreateToAll(v, scatter.out(), all.out()));
   TERRAIN_PETSC(VecScatterBegin(scatter, v, all, INSERT_VALUES, SCATTER_FORWARD));
   TERRAIN_PETSC(VecScatterEnd(scatter, v, all, INSERT_VALUES, SCATTER_FORWARD));
   PetscInt n = 0;
@@ -18,8 +19,6 @@ std::vector<double> replicate(Vec v) {
   TERRAIN_PETSC(VecGetArrayRead(all, &a));
   std::vector<double> out(a, a + n);
   TERRAIN_PETSC(VecRestoreArrayRead(all, &a));
-  TERRAIN_PETSC(VecScatterDestroy(&scatter));
-  TERRAIN_PETSC(VecDestroy(&all));
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "core/error.hpp"
 #include "objective/shell_product.hpp"
@@ -10,7 +11,7 @@ namespace terrain::objective {
 
 namespace {
 struct Context {
-  Mat op;
+  core::OwnedMat op;  // a reference of the caller's operator
   PetscInt offset;  // local row of op where this rank's part of the range starts
   PetscInt n;       // rows of the range on this rank
   PetscInt n_full;  // local rows of op
@@ -21,11 +22,11 @@ PetscErrorCode apply_block(Context* c, const double* x, PetscInt ldx, double* y,
                            PetscInt m) {
   PetscFunctionBeginUser;
   MPI_Comm comm;
-  PetscCall(PetscObjectGetComm(reinterpret_cast<PetscObject>(c->op), &comm));
+  PetscCall(PetscObjectGetComm(c->op.object(), &comm));
   PetscInt N = 0;
   PetscCall(MatGetSize(c->op, &N, nullptr));
-  Mat X, Y;
-  PetscCall(MatCreateDense(comm, c->n_full, PETSC_DECIDE, N, m, nullptr, &X));
+  core::OwnedMat X, Y;
+  PetscCall(MatCreateDense(comm, c->n_full, PETSC_DECIDE, N, m, nullptr, X.out()));
   PetscCall(MatZeroEntries(X));
   double* xa = nullptr;
   PetscInt lda = 0;
@@ -34,15 +35,13 @@ PetscErrorCode apply_block(Context* c, const double* x, PetscInt ldx, double* y,
   for (PetscInt j = 0; j < m; ++j)
     std::memcpy(xa + j * lda + c->offset, x + j * ldx, sizeof(double) * c->n);
   PetscCall(MatDenseRestoreArray(X, &xa));
-  PetscCall(MatMatMult(c->op, X, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &Y));
+  PetscCall(MatMatMult(c->op, X, MAT_INITIAL_MATRIX, PETSC_DEFAULT, Y.out()));
   const double* ya = nullptr;
   PetscCall(MatDenseGetLDA(Y, &lda));
   PetscCall(MatDenseGetArrayRead(Y, &ya));
   for (PetscInt j = 0; j < m; ++j)
     std::memcpy(y + j * ldy, ya + j * lda + c->offset, sizeof(double) * c->n);
   PetscCall(MatDenseRestoreArrayRead(Y, &ya));
-  PetscCall(MatDestroy(&X));
-  PetscCall(MatDestroy(&Y));
   PetscFunctionReturn(0);
 }
 
@@ -77,14 +76,6 @@ PetscErrorCode product_numeric(Mat A, Mat B, Mat C, void* /*data*/) {
   PetscCall(MatDenseRestoreArrayRead(B, &b));
   PetscFunctionReturn(0);
 }
-
-PetscErrorCode destroy_context(void* data) {
-  PetscFunctionBeginUser;
-  Context* c = static_cast<Context*>(data);
-  PetscCall(MatDestroy(&c->op));
-  delete c;
-  PetscFunctionReturn(0);
-}
 }  // namespace
 
 void restricted_rows(Mat op, PetscInt begin, PetscInt end, PetscInt* first, PetscInt* last) {
@@ -105,20 +96,11 @@ RestrictedOperator::RestrictedOperator(Mat op, PetscInt begin, PetscInt end)
   restricted_rows(op, begin, end, &first, &last);
   MPI_Comm comm;
   TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(op), &comm));
+  auto ctx = std::make_unique<Context>(
+      Context{core::OwnedMat(), first - row_begin, last - first, row_end - row_begin});
   TERRAIN_PETSC(PetscObjectReference(reinterpret_cast<PetscObject>(op)));
-  auto* ctx = new Context{op, first - row_begin, last - first, row_end - row_begin};
-  TERRAIN_PETSC(
-      MatCreateShell(comm, last - first, last - first, end - begin, end - begin, ctx, &mat_));
-  TERRAIN_PETSC(MatShellSetContextDestroy(mat_, destroy_context));
-  TERRAIN_PETSC(MatShellSetOperation(mat_, MATOP_MULT, reinterpret_cast<void (*)(void)>(mult)));
-  TERRAIN_PETSC(
-      MatShellSetOperation(mat_, MATOP_MULT_TRANSPOSE, reinterpret_cast<void (*)(void)>(mult)));
-  TERRAIN_PETSC(MatShellSetMatProductOperation(mat_, MATPRODUCT_AB, dense_product_symbolic,
-                                               product_numeric, nullptr, MATDENSE, MATDENSE));
-  TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRIC, PETSC_TRUE));
-  TERRAIN_PETSC(MatSetOption(mat_, MAT_SYMMETRY_ETERNAL, PETSC_TRUE));
+  ctx->op.reset(op);
+  mat_ = symmetric_shell(comm, last - first, end - begin, std::move(ctx), mult, product_numeric);
 }
-
-RestrictedOperator::~RestrictedOperator() noexcept { MatDestroy(&mat_); }
 
 }  // namespace terrain::objective

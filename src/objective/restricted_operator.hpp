@@ -6,13 +6,14 @@
 // MATDENSE (one pass of A for all columns) are supported.
 #include <petscmat.h>
 
+#include "core/petsc_handle.hpp"
+
 namespace terrain::objective {
 
 class RestrictedOperator {
  public:
   // `op` is referenced (it must support MatMatMult with MATDENSE, as CurvatureOperator does).
   RestrictedOperator(Mat op, PetscInt begin, PetscInt end);
-  ~RestrictedOperator() noexcept;
   RestrictedOperator(const RestrictedOperator&) = delete;
   RestrictedOperator& operator=(const RestrictedOperator&) = delete;
 
@@ -20,7 +21,7 @@ class RestrictedOperator {
   PetscInt size() const { return end_ - begin_; }
 
  private:
-  Mat mat_ = nullptr;
+  core::OwnedMat mat_;
   PetscInt begin_ = 0, end_ = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "objective/shell_product.hpp"
 
+#include "core/error.hpp"
+
 namespace terrain::objective {
 
 PetscErrorCode dense_product_symbolic(Mat A, Mat B, Mat C, void** /*data*/) {
@@ -13,6 +15,27 @@ PetscErrorCode dense_product_symbolic(Mat A, Mat B, Mat C, void** /*data*/) {
   PetscCall(MatSetType(C, MATDENSE));
   PetscCall(MatSetUp(C));
   PetscFunctionReturn(0);
+}
+
+core::OwnedMat symmetric_shell(MPI_Comm comm, PetscInt n_local, PetscInt n_global, void* context,
+                               PetscErrorCode (*destroy_context)(void*), ShellMult mult,
+                               ShellProduct product) {
+  core::OwnedMat mat;
+  PetscErrorCode ierr =
+      MatCreateShell(comm, n_local, n_local, n_global, n_global, context, mat.out());
+  if (!ierr) ierr = MatShellSetContextDestroy(mat, destroy_context);
+  if (ierr) {  // the Mat does not own the context yet
+    destroy_context(context);
+    core::throw_petsc(ierr, "MatCreateShell", __FILE__, __LINE__);
+  }
+  TERRAIN_PETSC(MatShellSetOperation(mat, MATOP_MULT, reinterpret_cast<void (*)(void)>(mult)));
+  TERRAIN_PETSC(
+      MatShellSetOperation(mat, MATOP_MULT_TRANSPOSE, reinterpret_cast<void (*)(void)>(mult)));
+  TERRAIN_PETSC(MatShellSetMatProductOperation(mat, MATPRODUCT_AB, dense_product_symbolic, product,
+                                               nullptr, MATDENSE, MATDENSE));
+  TERRAIN_PETSC(MatSetOption(mat, MAT_SYMMETRIC, PETSC_TRUE));
+  TERRAIN_PETSC(MatSetOption(mat, MAT_SYMMETRY_ETERNAL, PETSC_TRUE));
+  return mat;
 }
 
 }  // namespace terrain::objective

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "core/options.hpp"
 #include "core/progress.hpp"
 #include "core/session.hpp"
@@ -76,10 +77,10 @@ double norm2(Vec v) {
 PetscInt escape(objective::Objective& obj, Vec theta, const NewtonSettings& newton,
                 const SaddleFreeSettings& sfn, PetscInt max_steps, double switch_norm,
                 const CriticalReport& report, NewtonResult& r) {
-  Vec g = nullptr, d = nullptr, trial = nullptr;
-  TERRAIN_PETSC(VecDuplicate(theta, &g));
-  TERRAIN_PETSC(VecDuplicate(theta, &d));
-  TERRAIN_PETSC(VecDuplicate(theta, &trial));
+  core::OwnedVec g, d, trial;
+  TERRAIN_PETSC(VecDuplicate(theta, g.out()));
+  TERRAIN_PETSC(VecDuplicate(theta, d.out()));
+  TERRAIN_PETSC(VecDuplicate(theta, trial.out()));
   PetscInt it = 0;
   core::Progress progress(obj.comm(), "saddle-free Newton");
   const std::int64_t hv0 = obj.counters().curvature_vectors;
@@ -90,49 +91,43 @@ PetscInt escape(objective::Objective& obj, Vec theta, const NewtonSettings& newt
                   static_cast<long long>(obj.counters().curvature_vectors - hv0));
     return std::string(buf);
   };
-  try {
-    double loss = obj.gradient(theta, g);
-    auto row = [&](PetscInt i, double step_norm, double length, PetscInt krylov) {
-      NewtonIteration x;
-      x.iteration = i;
-      x.loss = loss;
-      x.grad_norm1 = norm1(g);
-      x.grad_norm2 = norm2(g);
-      x.step_norm = step_norm;
-      x.step_length = length;
-      x.krylov_iterations = krylov;
-      r.history.push_back(x);
-      if (report) report(x, "sfn");
-    };
-    row(0, 0, 0, 0);
-    while (it < max_steps && r.history.back().grad_norm1 > newton.gtol &&
-           r.history.back().grad_norm2 > switch_norm && std::isfinite(loss)) {
-      const SaddleFreeDirection s = saddle_free_direction(obj, theta, g, sfn, d);
-      PetscReal slope = 0;
-      TERRAIN_PETSC(VecDot(g, d, &slope));  // > 0: d is a descent direction for −d
-      double t = 1, trial_loss = NAN;
-      bool accepted = false;
-      for (int k = 0; k < 40; ++k, t *= 0.5) {
-        TERRAIN_PETSC(VecWAXPY(trial, -t, d, theta));
-        trial_loss = obj.loss(trial);
-        if (std::isfinite(trial_loss) && trial_loss <= loss - 1e-4 * t * slope) {
-          accepted = true;
-          break;
-        }
+  double loss = obj.gradient(theta, g);
+  auto row = [&](PetscInt i, double step_norm, double length, PetscInt krylov) {
+    NewtonIteration x;
+    x.iteration = i;
+    x.loss = loss;
+    x.grad_norm1 = norm1(g);
+    x.grad_norm2 = norm2(g);
+    x.step_norm = step_norm;
+    x.step_length = length;
+    x.krylov_iterations = krylov;
+    r.history.push_back(x);
+    if (report) report(x, "sfn");
+  };
+  row(0, 0, 0, 0);
+  while (it < max_steps && r.history.back().grad_norm1 > newton.gtol &&
+         r.history.back().grad_norm2 > switch_norm && std::isfinite(loss)) {
+    const SaddleFreeDirection s = saddle_free_direction(obj, theta, g, sfn, d);
+    PetscReal slope = 0;
+    TERRAIN_PETSC(VecDot(g, d, &slope));  // > 0: d is a descent direction for −d
+    double t = 1, trial_loss = NAN;
+    bool accepted = false;
+    for (int k = 0; k < 40; ++k, t *= 0.5) {
+      TERRAIN_PETSC(VecWAXPY(trial, -t, d, theta));
+      trial_loss = obj.loss(trial);
+      if (std::isfinite(trial_loss) && trial_loss <= loss - 1e-4 * t * slope) {
+        accepted = true;
+        break;
       }
-      if (!accepted) break;  // no decrease along the direction: let Newton take over
-      TERRAIN_PETSC(VecCopy(trial, theta));
-      loss = obj.gradient(theta, g);
-      ++it;
-      row(it, t * norm2(d), t, s.krylov_size);
-      progress.update(0, detail());
     }
-    progress.finish(detail());
-  } catch (...) {
-    VecDestroy(&g), VecDestroy(&d), VecDestroy(&trial);
-    throw;
+    if (!accepted) break;  // no decrease along the direction: let Newton take over
+    TERRAIN_PETSC(VecCopy(trial, theta));
+    loss = obj.gradient(theta, g);
+    ++it;
+    row(it, t * norm2(d), t, s.krylov_size);
+    progress.update(0, detail());
   }
-  VecDestroy(&g), VecDestroy(&d), VecDestroy(&trial);
+  progress.finish(detail());
   return it;
 }
 }  // namespace

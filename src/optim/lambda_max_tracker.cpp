@@ -6,7 +6,8 @@
 #include <cmath>
 
 #include "core/error.hpp"
-#include "core/rng.hpp"
+#include "core/random_vec.hpp"
+#include "spectral/lanczos.hpp"
 
 namespace terrain::optim {
 
@@ -30,30 +31,16 @@ double largest_eigenpair(const std::vector<double>& a, const std::vector<double>
 
 LambdaMaxTracker::LambdaMaxTracker(objective::Objective& objective,
                                    const LambdaMaxSettings& settings, std::uint64_t seed)
-    : objective_(objective), settings_(settings), seed_(seed) {
-  warm_ = objective_.create_vec();
-  TERRAIN_PETSC(VecDuplicate(warm_, &w_));
-  const PetscInt m = std::max<PetscInt>(1, std::min(settings_.krylov, objective_.n_params()));
-  basis_.resize(m);
-  for (Vec& v : basis_) TERRAIN_PETSC(VecDuplicate(warm_, &v));
-}
-
-LambdaMaxTracker::~LambdaMaxTracker() noexcept {
-  for (Vec& v : basis_) VecDestroy(&v);
-  VecDestroy(&w_);
-  VecDestroy(&warm_);
-}
+    : objective_(objective),
+      settings_(settings),
+      seed_(seed),
+      warm_(objective_.create_vec()),
+      krylov_(std::max<PetscInt>(1, std::min(settings_.krylov, objective_.n_params()))) {}
 
 LambdaMaxEstimate LambdaMaxTracker::estimate(Vec theta) {
   if (!warm_valid_) {
-    PetscInt begin = 0, end = 0;
-    TERRAIN_PETSC(VecGetOwnershipRange(warm_, &begin, &end));
-    double* a = nullptr;
-    TERRAIN_PETSC(VecGetArrayWrite(warm_, &a));
     const std::uint64_t stream_seed = core::mix64(seed_ ^ 0x6c616d6264614dULL);  // "lambdaM"
-    for (PetscInt i = begin; i < end; ++i)
-      a[i - begin] = core::normal(stream_seed, core::Stream::probe, static_cast<std::uint64_t>(i));
-    TERRAIN_PETSC(VecRestoreArrayWrite(warm_, &a));
+    core::fill_random(warm_, core::Distribution::normal, stream_seed, core::Stream::probe);
     warm_valid_ = true;
   }
   LambdaMaxEstimate total;
@@ -66,40 +53,30 @@ LambdaMaxEstimate LambdaMaxTracker::estimate(Vec theta) {
 }
 
 LambdaMaxEstimate LambdaMaxTracker::cycle(Vec theta, PetscInt budget) {
-  const int m = static_cast<int>(std::min<PetscInt>(basis_.size(), std::max<PetscInt>(budget, 1)));
-  std::vector<double> alpha, beta, s, c(m), c2(m);
   LambdaMaxEstimate e;
-  TERRAIN_PETSC(VecCopy(warm_, basis_[0]));
-  double norm = 0;
-  TERRAIN_PETSC(VecNormalize(basis_[0], &norm));
-  if (!(norm > 0))
-    throw core::Error("the Lanczos start vector of -train_monitor_lambda_max is zero");
-  int j = 0;
-  for (;; ++j) {
-    objective_.curvature_product(objective::Curvature::hessian, theta, basis_[j], w_);
-    ++e.hv;
-    // Classical Gram–Schmidt twice against the whole basis: orthogonal to working precision.
-    TERRAIN_PETSC(VecMDot(w_, j + 1, basis_.data(), c.data()));
-    for (int i = 0; i <= j; ++i) c[i] = -c[i];
-    TERRAIN_PETSC(VecMAXPY(w_, j + 1, c.data(), basis_.data()));
-    TERRAIN_PETSC(VecMDot(w_, j + 1, basis_.data(), c2.data()));
-    for (int i = 0; i <= j; ++i) c2[i] = -c2[i];
-    TERRAIN_PETSC(VecMAXPY(w_, j + 1, c2.data(), basis_.data()));
-    alpha.push_back(-(c[j] + c2[j]));
-    double b = 0;
-    TERRAIN_PETSC(VecNorm(w_, NORM_2, &b));
-    beta.push_back(b);
-    e.value = largest_eigenpair(alpha, beta, j + 1, s);
-    e.residual = b * std::abs(s[j]);
+  std::vector<double> s;  // T's top eigenvector: the Ritz vector's coefficients
+  spectral::LanczosSettings lanczos;
+  lanczos.max_steps = std::min(krylov_, std::max<PetscInt>(budget, 1));
+  lanczos.breakdown = 0;  // the stopping test below takes invariant subspaces
+  lanczos.zero_start = "the Lanczos start vector of -train_monitor_lambda_max is zero";
+  lanczos.stop = [&](const spectral::Tridiagonal& t, double b) {
+    const int m = static_cast<int>(t.alpha.size());
+    e.value = largest_eigenpair(t.alpha, t.beta, m, s);
+    e.residual = b * std::abs(s[m - 1]);
     const double scale = std::max(std::abs(e.value), 1e-300);
     // An invariant subspace (b ≈ 0) makes the Ritz pair exact.
     e.converged = e.residual <= settings_.tol * scale || b <= 1e-14 * scale;
-    if (e.converged || j + 1 == m) break;
-    TERRAIN_PETSC(VecAXPBY(basis_[j + 1], 1.0 / b, 0.0, w_));
-  }
+    return e.converged;
+  };
+  spectral::LanczosRun run = spectral::lanczos(
+      [&](Vec v, Vec w) {
+        objective_.curvature_product(objective::Curvature::hessian, theta, v, w);
+        ++e.hv;
+      },
+      warm_, lanczos);
   // The Ritz vector y = V s becomes the next start.
   TERRAIN_PETSC(VecSet(warm_, 0.0));
-  TERRAIN_PETSC(VecMAXPY(warm_, j + 1, s.data(), basis_.data()));
+  TERRAIN_PETSC(VecMAXPY(warm_, PetscInt(run.basis.size()), s.data(), run.basis.data()));
   return e;
 }
 

@@ -7,8 +7,7 @@
 #include <petscvec.h>
 
 #include <cstdint>
-#include <vector>
-
+#include "core/petsc_handle.hpp"
 #include "objective/objective.hpp"
 
 namespace terrain::optim {
@@ -30,9 +29,6 @@ class LambdaMaxTracker {
  public:
   LambdaMaxTracker(objective::Objective& objective, const LambdaMaxSettings& settings,
                    std::uint64_t seed);
-  ~LambdaMaxTracker() noexcept;
-  LambdaMaxTracker(const LambdaMaxTracker&) = delete;
-  LambdaMaxTracker& operator=(const LambdaMaxTracker&) = delete;
 
   LambdaMaxEstimate estimate(Vec theta);
 
@@ -49,8 +45,8 @@ class LambdaMaxTracker {
   objective::Objective& objective_;
   LambdaMaxSettings settings_;
   std::uint64_t seed_;
-  Vec warm_ = nullptr, w_ = nullptr;
-  std::vector<Vec> basis_;
+  core::OwnedVec warm_;
+  PetscInt krylov_ = 1;  // Lanczos basis size: settings_.krylov, at most n_params
   bool warm_valid_ = false;
 };
 

@@ -1,22 +1,17 @@
 #include "optim/monitor.hpp"
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 
 namespace terrain::optim {
 
 Monitor::Monitor(objective::Objective& full, const data::Data& data, const TrainConfig& config,
                  std::uint64_t seed)
     : full_(full), data_(data), config_(config) {
-  full_grad_ = full_.create_vec();
-  TERRAIN_PETSC(VecDuplicate(full_grad_, &hg_));
+  full_grad_.reset(full_.create_vec());
+  TERRAIN_PETSC(VecDuplicate(full_grad_, hg_.out()));
   if (config_.monitor_lambda_max)
     tracker_ = std::make_unique<LambdaMaxTracker>(full_, config_.lambda_max, seed);
-}
-
-Monitor::~Monitor() noexcept {
-  tracker_.reset();
-  VecDestroy(&hg_);
-  VecDestroy(&full_grad_);
 }
 
 void Monitor::measure(const StepState& s, Vec theta, TrainingRows& rows) {

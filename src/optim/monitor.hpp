@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "core/petsc_handle.hpp"
 #include "data/dataset.hpp"
 #include "optim/training_trajectory.hpp"
 #include "objective/objective.hpp"
@@ -30,7 +31,6 @@ class Monitor {
   // `full` is the objective over all training samples (it must outlive the monitor).
   Monitor(objective::Objective& full, const data::Data& data, const TrainConfig& config,
           std::uint64_t seed);
-  ~Monitor() noexcept;
   Monitor(const Monitor&) = delete;
   Monitor& operator=(const Monitor&) = delete;
 
@@ -43,7 +43,7 @@ class Monitor {
   objective::Objective& full_;
   const data::Data& data_;
   const TrainConfig& config_;
-  Vec full_grad_ = nullptr, hg_ = nullptr;
+  core::OwnedVec full_grad_, hg_;
   std::unique_ptr<LambdaMaxTracker> tracker_;
 };
 

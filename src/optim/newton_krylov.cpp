@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "core/petsc_handle.hpp"
 #include "objective/curvature_operator.hpp"
 
 namespace terrain::optim {
@@ -37,8 +38,8 @@ PetscErrorCode read_options(NewtonSettings* s) {
 struct Context {
   objective::Objective* obj = nullptr;
   const NewtonSettings* settings = nullptr;
-  Vec point = nullptr;  // where the Hessian shell is evaluated (a copy of the Newton iterate)
-  Vec previous = nullptr;
+  core::OwnedVec point;  // where the Hessian shell is evaluated (a copy of the Newton iterate)
+  core::OwnedVec previous;
   bool forcing = true;  // our η_k; off when the user asked for Eisenstat–Walker
   std::string failure;  // message of a failed gradient evaluation
   NewtonResult* result = nullptr;
@@ -230,17 +231,17 @@ NewtonResult find_critical_point(objective::Objective& obj, Vec theta, const New
   ctx.result = &result;
   ctx.progress = &progress;
   ctx.hv0 = hv0;
-  TERRAIN_PETSC(VecDuplicate(theta, &ctx.point));
-  TERRAIN_PETSC(VecDuplicate(theta, &ctx.previous));
+  TERRAIN_PETSC(VecDuplicate(theta, ctx.point.out()));
+  TERRAIN_PETSC(VecDuplicate(theta, ctx.previous.out()));
   TERRAIN_PETSC(VecCopy(theta, ctx.point));
-  Vec f = nullptr;
-  TERRAIN_PETSC(VecDuplicate(theta, &f));
-  SNES snes = nullptr;
-  try {
+  core::OwnedVec f;
+  TERRAIN_PETSC(VecDuplicate(theta, f.out()));
+  core::PetscHandle<SNES> snes;
+  {
     objective::CurvatureOperator hessian(obj, ctx.point, objective::Curvature::hessian);
     const PetscInt n = obj.n_params();
 
-    TERRAIN_PETSC(SNESCreate(obj.comm(), &snes));
+    TERRAIN_PETSC(SNESCreate(obj.comm(), snes.out()));
     TERRAIN_PETSC(SNESSetOptionsPrefix(snes, "critical_"));
     TERRAIN_PETSC(SNESSetType(snes, SNESNEWTONLS));
     TERRAIN_PETSC(SNESSetFunction(snes, f, form_gradient, &ctx));
@@ -282,17 +283,7 @@ NewtonResult find_critical_point(objective::Objective& obj, Vec theta, const New
     result.converged = reason == SNES_CONVERGED_FNORM_ABS;
     result.reason = describe(reason, s, ctx);
     progress.finish(progress_detail(ctx) + ", " + result.reason);
-  } catch (...) {
-    SNESDestroy(&snes);
-    VecDestroy(&f);
-    VecDestroy(&ctx.point);
-    VecDestroy(&ctx.previous);
-    throw;
   }
-  SNESDestroy(&snes);
-  VecDestroy(&f);
-  VecDestroy(&ctx.point);
-  VecDestroy(&ctx.previous);
   result.n_matvec = obj.counters().curvature_vectors - hv0;
   result.seconds = MPI_Wtime() - t0;
   return result;

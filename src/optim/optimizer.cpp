@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 
 namespace terrain::optim {
 
@@ -13,10 +14,10 @@ const char* to_string(Method m) {
 
 Optimizer::Optimizer(const OptimizerSettings& settings, Vec like) : settings_(settings) {
   auto add = [&](const char* name) {
-    Vec v;
-    TERRAIN_PETSC(VecDuplicate(like, &v));
+    core::OwnedVec v;
+    TERRAIN_PETSC(VecDuplicate(like, v.out()));
     TERRAIN_PETSC(VecSet(v, 0.0));
-    state_.emplace_back(name, v);
+    state_.emplace_back(name, std::move(v));
   };
   switch (settings_.method) {
     case Method::gd:
@@ -31,10 +32,6 @@ Optimizer::Optimizer(const OptimizerSettings& settings, Vec like) : settings_(se
       add("adam_m"), add("adam_v");
       break;
   }
-}
-
-Optimizer::~Optimizer() noexcept {
-  for (auto& [name, v] : state_) VecDestroy(&v);
 }
 
 void Optimizer::step(Vec theta, Vec grad, double lr, PetscInt t, double grad_scale) {

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
 #include "optim/saddle_free_newton.hpp"
 
 namespace terrain::optim {
@@ -37,7 +38,6 @@ class Optimizer {
  public:
   // `like` gives the layout of θ; state vectors start at zero.
   Optimizer(const OptimizerSettings& settings, Vec like);
-  ~Optimizer() noexcept;
   Optimizer(const Optimizer&) = delete;
   Optimizer& operator=(const Optimizer&) = delete;
 
@@ -46,12 +46,12 @@ class Optimizer {
   void step(Vec theta, Vec grad, double lr, PetscInt t, double grad_scale = 1.0);
 
   // Named state vectors ("velocity", or "adam_m" and "adam_v"); empty for gd/sgd/sfn.
-  const std::vector<std::pair<std::string, Vec>>& state() const { return state_; }
+  const std::vector<std::pair<std::string, core::OwnedVec>>& state() const { return state_; }
   const OptimizerSettings& settings() const { return settings_; }
 
  private:
   OptimizerSettings settings_;
-  std::vector<std::pair<std::string, Vec>> state_;
+  std::vector<std::pair<std::string, core::OwnedVec>> state_;
 };
 
 }  // namespace terrain::optim

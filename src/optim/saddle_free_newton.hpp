@@ -1,17 +1,17 @@
 #pragma once
 // Saddle-free Newton (Dauphin et al. 2014, "Identifying and attacking the saddle point problem
 // in high-dimensional non-convex optimization") in a Krylov subspace: k steps of Lanczos on the
-// Hessian H started from the gradient g (full reorthogonalisation) give V (n × k, orthonormal)
-// and T = VᵀHV = QΛQᵀ; the direction is
+// Hessian H started from the gradient g (spectral::lanczos, full reorthogonalisation) give V
+// (n × k, orthonormal) and T = VᵀHV = QΛQᵀ; the direction is
 //     d = V Q (|Λ| + δ)⁻¹ Qᵀ Vᵀ g,        step = −lr·d,
 // i.e. Newton's step with every curvature replaced by its absolute value: along negative
 // curvature it goes downhill instead of toward the saddle, so saddles repel it. Since the Krylov
 // space starts from g, g lies entirely in it (Vᵀg = ‖g‖e₁): there is no component of g outside
 // the space to treat separately. When the Lanczos recurrence breaks down (an invariant subspace,
-// β_j ≤ 1e-12·max|α|), the basis is shorter than k. With k = n and δ = 0 on a convex quadratic,
-// d is exactly the Newton step H⁻¹g. Denominators are floored at 1e-12·max|λ| so a zero Ritz
-// value with δ = 0 gives a large but finite step. Collective on the objective's communicator;
-// costs k H·v products at θ (cached forward/backward state) and O(k²n) vector work.
+// β_j ≤ 1e-12·max(|α|, β)), the basis is shorter than k. With k = n and δ = 0 on a convex
+// quadratic, d is exactly the Newton step H⁻¹g. Denominators are floored at 1e-12·max|λ| so a
+// zero Ritz value with δ = 0 gives a large but finite step. Collective on the objective's
+// communicator; costs k H·v products at θ (cached forward/backward state) and O(k²n) vector work.
 #include <petscvec.h>
 
 #include <cstdint>

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "core/petsc_handle.hpp"
 #include "core/signals.hpp"
 
 namespace terrain::optim {
@@ -49,20 +50,15 @@ Trainer::Trainer(MPI_Comm comm, const model::Architecture& arch, const data::Dat
       monitor_(*full_, data, config, arch.seed),
       reporter_(comm, "step", config.steps) {
   MPI_Comm_size(comm_, &size_);
-  TERRAIN_PETSC(VecDuplicate(theta_, &grad_));
-  if (config_.optimizer.method == Method::sfn) TERRAIN_PETSC(VecDuplicate(theta_, &direction_));
+  TERRAIN_PETSC(VecDuplicate(theta_, grad_.out()));
+  if (config_.optimizer.method == Method::sfn)
+    TERRAIN_PETSC(VecDuplicate(theta_, direction_.out()));
   if (config_.minibatch()) {
     sampler_.emplace(data.train.n_global, config_.batch, config_.seed);
     batch_ = std::make_unique<objective::Objective>(comm, arch, data.train);
   }
   session_start_ = MPI_Wtime();
   reporter_.resume(0, 0.0);
-}
-
-Trainer::~Trainer() noexcept {
-  VecDestroy(&grad_);
-  VecDestroy(&direction_);
-  VecDestroy(&theta_);
 }
 
 double Trainer::elapsed() const { return elapsed_before_ + (MPI_Wtime() - session_start_); }
@@ -111,7 +107,7 @@ Trainer::Outcome Trainer::run(const std::function<void(PetscInt)>& checkpoint,
         s.step = t;
         s.epoch = sampler_ ? sampler_->epoch(t) : double(t);
         s.loss = loss;
-        s.grad = sampler_ ? nullptr : grad_;
+        s.grad = sampler_ ? nullptr : grad_.get();
         s.grad_sq = a.grad_sq;
         s.lr = lr;
         record(s);

@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "core/petsc_handle.hpp"
 #include "data/dataset.hpp"
 #include "optim/training_trajectory.hpp"
 #include "model/architecture.hpp"
@@ -44,7 +45,6 @@ class Trainer {
   // `data` must outlive the trainer. `progress`: print progress lines on the communicator.
   Trainer(MPI_Comm comm, const model::Architecture& arch, const data::Data& data,
           const TrainConfig& config, bool progress);
-  ~Trainer() noexcept;
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
 
@@ -92,8 +92,8 @@ class Trainer {
   bool progress_;
   std::unique_ptr<objective::Objective> full_, batch_;  // batch_ only for minibatch training
   std::optional<MinibatchSampler> sampler_;
-  Vec theta_ = nullptr, grad_ = nullptr;
-  Vec direction_ = nullptr;  // -train_optimizer sfn: the saddle-free Newton direction
+  core::OwnedVec theta_, grad_;
+  core::OwnedVec direction_;  // -train_optimizer sfn: the saddle-free Newton direction
   Optimizer optimizer_;
   Monitor monitor_;
   core::Progress reporter_;  // the progress lines ("step k/n ... elapsed, ETA")

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/petsc_handle.hpp"
 #include "core/signals.hpp"
 #include "io/file_maintenance.hpp"
 #include "objective/curvature_operator.hpp"
@@ -196,13 +197,12 @@ void TrainingRun::checkpoint(RunStatus status, const spectral::Spectrum* spectru
   file.write_attr("/train", "steps", c.steps);
   append_training_rows(file, t.pending_rows());
   if (!t.pending_snapshot_steps().empty()) {
-    Vec row;
-    TERRAIN_PETSC(VecDuplicate(t.theta(), &row));
+    core::OwnedVec row;
+    TERRAIN_PETSC(VecDuplicate(t.theta(), row.out()));
     for (std::size_t k = 0; k < t.pending_snapshot_steps().size(); ++k) {
       t.pending_snapshot(k, row);
       append_snapshot(file, row);
     }
-    TERRAIN_PETSC(VecDestroy(&row));
     append_snapshot_steps(file, std::vector<std::int64_t>(t.pending_snapshot_steps().begin(),
                                                               t.pending_snapshot_steps().end()));
   }
@@ -293,11 +293,11 @@ void TrainingRun::measure_spectrum(spectral::Spectrum& spectrum) {
 void TrainingRun::summarize() {
   // Measured afresh at the final θ: the last row may have been written by an earlier session.
   objective::Objective& f = trainer_->objective();
-  Vec theta = trainer_->theta(), g;
-  TERRAIN_PETSC(VecDuplicate(theta, &g));
+  Vec theta = trainer_->theta();
+  core::OwnedVec g;
+  TERRAIN_PETSC(VecDuplicate(theta, g.out()));
   summary_.loss = f.gradient(theta, g);
   TERRAIN_PETSC(VecNorm(g, NORM_2, &summary_.grad_norm));
-  TERRAIN_PETSC(VecDestroy(&g));
   if (data_.train.classification) summary_.accuracy = f.accuracy(theta);
   if (data_.test.n_global > 0) {
     const objective::Evaluation test = f.evaluate(theta, data_.test);

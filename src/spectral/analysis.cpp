@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "objective/dense_assembly.hpp"
 #include "spectral/classification.hpp"
 #include "spectral/dense_eigenvalues.hpp"
@@ -19,12 +20,6 @@ namespace terrain::spectral {
 Analysis::Analysis(objective::Objective& f, const data::Dataset& train, Vec theta,
                    const EigenOptions& eigen, const SpectrumOptions& options)
     : f_(f), train_(train), theta_(theta), eigen_(eigen), options_(options) {}
-
-Analysis::~Analysis() noexcept {
-  MatDestroy(&dense_);
-  for (Vec& v : largest_vectors_) VecDestroy(&v);
-  for (Vec& v : smallest_vectors_) VecDestroy(&v);
-}
 
 const SpectrumReport& Analysis::run() {
   check_requests();
@@ -65,11 +60,10 @@ void Analysis::check_requests() {
 }
 
 void Analysis::measure_point() {
-  Vec g;
-  TERRAIN_PETSC(VecDuplicate(theta_, &g));
+  core::OwnedVec g;
+  TERRAIN_PETSC(VecDuplicate(theta_, g.out()));
   report_.loss = f_.gradient(theta_, g);
   TERRAIN_PETSC(VecNorm(g, NORM_2, &report_.grad_norm));
-  TERRAIN_PETSC(VecDestroy(&g));
   report_.op = to_string(eigen_.op);
   report_.n_params = f_.n_params();
   report_.tolerance = eigen_.settings.tol;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
 #include "data/dataset.hpp"
 #include "objective/curvature_operator.hpp"
 #include "spectral/eigen_options.hpp"
@@ -22,7 +23,6 @@ class Analysis {
   // `f`, `train` (this rank's shard, for -spectrum_shards) and `theta` must outlive the analysis.
   Analysis(objective::Objective& f, const data::Dataset& train, Vec theta,
            const EigenOptions& eigen, const SpectrumOptions& options);
-  ~Analysis() noexcept;
   Analysis(const Analysis&) = delete;
   Analysis& operator=(const Analysis&) = delete;
 
@@ -32,8 +32,8 @@ class Analysis {
 
   const SpectrumReport& report() const { return report_; }
   // The extreme eigenvectors (with -hess_vectors), in the order of report().extreme.
-  const std::vector<Vec>& largest_vectors() const { return largest_vectors_; }
-  const std::vector<Vec>& smallest_vectors() const { return smallest_vectors_; }
+  const std::vector<Vec>& largest_vectors() const { return largest_vectors_.get(); }
+  const std::vector<Vec>& smallest_vectors() const { return smallest_vectors_.get(); }
 
  private:
   void check_requests();
@@ -58,9 +58,9 @@ class Analysis {
   SpectrumOptions options_;
   bool assemble_ = false, full_ = false, sylvester_ = false;
   std::unique_ptr<objective::CurvatureOperator> op_;
-  Mat dense_ = nullptr;
+  core::OwnedMat dense_;
   SpectrumReport report_;
-  std::vector<Vec> largest_vectors_, smallest_vectors_;
+  core::VecList largest_vectors_, smallest_vectors_;
 };
 
 }  // namespace terrain::spectral

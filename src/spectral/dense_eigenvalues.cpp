@@ -16,6 +16,7 @@ extern "C" void pdsyev_(const char* jobz, const char* uplo, const PetscBLASInt* 
                         double* w, double* z, const PetscBLASInt* iz, const PetscBLASInt* jz,
                         const PetscBLASInt* descz, double* work, const PetscBLASInt* lwork,
                         PetscBLASInt* info);
+#include "core/petsc_handle.hpp"
 
 namespace terrain::spectral {
 
@@ -23,9 +24,9 @@ namespace {
 std::vector<double> scalapack_eigenvalues(Mat A) {
   PetscInt N = 0;
   TERRAIN_PETSC(MatGetSize(A, &N, nullptr));
-  Mat S;
-  TERRAIN_PETSC(MatConvert(A, MATSCALAPACK, MAT_INITIAL_MATRIX, &S));
-  auto* s = static_cast<Mat_ScaLAPACK*>(S->data);
+  core::OwnedMat S;
+  TERRAIN_PETSC(MatConvert(A, MATSCALAPACK, MAT_INITIAL_MATRIX, S.out()));
+  auto* s = static_cast<Mat_ScaLAPACK*>(S.get()->data);
   std::vector<double> w(N);
   PetscBLASInt one = 1, lwork = -1, info = 0;
   double z = 0, query = 0;
@@ -37,7 +38,7 @@ std::vector<double> scalapack_eigenvalues(Mat A) {
     pdsyev_("N", "L", &s->N, s->loc, &one, &one, s->desc, w.data(), &z, &one, &one, s->desc,
            work.data(), &lwork, &info);
   }
-  TERRAIN_PETSC(MatDestroy(&S));
+  S.reset();
   // info is the same on every process (pdsyev reports global failures).
   if (info != 0) throw core::Error("ScaLAPACK pdsyev failed with info = " + std::to_string(info));
   return w;  // ascending
@@ -50,8 +51,8 @@ std::vector<double> slepc_eigenvalues(Mat A, std::string* used) {
   MPI_Comm_size(comm, &size);
   PetscInt N = 0;
   TERRAIN_PETSC(MatGetSize(A, &N, nullptr));
-  EPS eps;
-  TERRAIN_PETSC(EPSCreate(comm, &eps));
+  core::PetscHandle<EPS> eps;
+  TERRAIN_PETSC(EPSCreate(comm, eps.out()));
 #if defined(PETSC_HAVE_SCALAPACK)
   TERRAIN_PETSC(EPSSetType(eps, size > 1 ? EPSSCALAPACK : EPSLAPACK));
 #else
@@ -64,19 +65,22 @@ std::vector<double> slepc_eigenvalues(Mat A, std::string* used) {
   // MATSCALAPACK matrix it only duplicates it.
   PetscBool scalapack = PETSC_FALSE;
   TERRAIN_PETSC(
-      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(eps), EPSSCALAPACK, &scalapack));
-  Mat op = A;
-  if (scalapack)
-    TERRAIN_PETSC(MatConvert(A, MATSCALAPACK, MAT_INITIAL_MATRIX, &op));
-  else
-    TERRAIN_PETSC(PetscObjectReference(reinterpret_cast<PetscObject>(A)));
-  TERRAIN_PETSC(EPSSetOperators(eps, op, nullptr));
-  TERRAIN_PETSC(MatDestroy(&op));  // the EPS keeps a reference
+      PetscObjectTypeCompare(eps.object(), EPSSCALAPACK, &scalapack));
+  {
+    core::OwnedMat op;
+    if (scalapack) {
+      TERRAIN_PETSC(MatConvert(A, MATSCALAPACK, MAT_INITIAL_MATRIX, op.out()));
+    } else {
+      TERRAIN_PETSC(PetscObjectReference(reinterpret_cast<PetscObject>(A)));
+      op.reset(A);
+    }
+    TERRAIN_PETSC(EPSSetOperators(eps, op, nullptr));
+  }  // the EPS keeps a reference
   TERRAIN_PETSC(EPSSetProblemType(eps, EPS_HEP));
   TERRAIN_PETSC(EPSSetWhichEigenpairs(eps, EPS_SMALLEST_REAL));
   TERRAIN_PETSC(EPSSetDimensions(eps, N, PETSC_DEFAULT, PETSC_DEFAULT));
   PetscBool lapack = PETSC_FALSE;
-  TERRAIN_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(eps), EPSLAPACK, &lapack));
+  TERRAIN_PETSC(PetscObjectTypeCompare(eps.object(), EPSLAPACK, &lapack));
   if (lapack) {
     // Divide and conquer: 4.5× faster than the QR default at n = 4000 here.
     DS ds;
@@ -97,7 +101,7 @@ std::vector<double> slepc_eigenvalues(Mat A, std::string* used) {
   EPSType type = nullptr;
   TERRAIN_PETSC(EPSGetType(eps, &type));
   if (used) *used = std::string("slepc ") + type;
-  TERRAIN_PETSC(EPSDestroy(&eps));
+  eps.reset();
   if (static_cast<PetscInt>(w.size()) != N)
     throw core::Error("the dense eigensolver returned " + std::to_string(w.size()) + " of " +
                       std::to_string(N) + " eigenvalues");

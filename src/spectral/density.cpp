@@ -46,7 +46,7 @@ void broaden(Density& d, PetscInt points, double sigma) {
     }
 }
 
-Mat density_probes(Mat op, PetscInt probes, std::uint64_t seed) {
+core::OwnedMat density_probes(Mat op, PetscInt probes, std::uint64_t seed) {
   return rademacher_probes(op, probes, seed, kDensityProbes);
 }
 
@@ -64,10 +64,9 @@ Density estimate_density(Mat op, const DensitySettings& s) {
                            std::to_string(std::min(s.steps, N)) + " Lanczos steps";
   core::Progress progress(comm, "SLQ density");
   progress.announce("started: " + what + ", all probes per product");
-  Mat starts = density_probes(op, s.probes, s.seed);
+  const core::OwnedMat starts = density_probes(op, s.probes, s.seed);
   const std::vector<Tridiagonal> t = lanczos(op, starts, s.steps);
   progress.finish(what);
-  TERRAIN_PETSC(MatDestroy(&starts));
 
   Density d;
   d.probes = s.probes;

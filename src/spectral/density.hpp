@@ -13,6 +13,7 @@
 
 #include <cstdint>
 
+#include "core/petsc_handle.hpp"
 #include "spectral/results.hpp"
 
 namespace terrain::spectral {
@@ -30,7 +31,7 @@ Density estimate_density(Mat op, const DensitySettings& settings);
 
 // The probe vectors estimate_density starts from (Rademacher, ids apart from the trace's), as
 // the columns of an N × probes MATDENSE: for tests and for users re-running a probe.
-Mat density_probes(Mat op, PetscInt probes, std::uint64_t seed);
+core::OwnedMat density_probes(Mat op, PetscInt probes, std::uint64_t seed);
 
 // The broadened density of stored tridiagonals on a grid (what terrain-plot can redo offline).
 void broaden(Density& d, PetscInt points, double sigma);

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "objective/curvature_operator.hpp"
+#include "core/petsc_handle.hpp"
 
 namespace terrain::spectral {
 
@@ -32,11 +33,10 @@ void tune_krylov_schur(EPS eps, PetscInt nev, PetscInt n, const std::string& pre
 }
 // A·V in one pass when the operator offers MatMatMult with MATDENSE (every terrain operator
 // does), else column by column: an unsupported product fails the same way on every rank.
-Mat apply_to_columns(Mat A, Mat V) {
-  Mat Y = nullptr;
-  if (MatMatMult(A, V, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &Y) == 0) return Y;
-  MatDestroy(&Y);
-  TERRAIN_PETSC(MatDuplicate(V, MAT_DO_NOT_COPY_VALUES, &Y));
+core::OwnedMat apply_to_columns(Mat A, Mat V) {
+  core::OwnedMat Y;
+  if (MatMatMult(A, V, MAT_INITIAL_MATRIX, PETSC_DEFAULT, Y.out()) == 0) return Y;
+  TERRAIN_PETSC(MatDuplicate(V, MAT_DO_NOT_COPY_VALUES, Y.out()));
   PetscInt k = 0;
   TERRAIN_PETSC(MatGetSize(V, nullptr, &k));
   for (PetscInt j = 0; j < k; ++j) {
@@ -102,7 +102,7 @@ std::vector<double> residual_norms(Mat A, Mat V, const std::vector<double>& valu
   TERRAIN_PETSC(MatGetLocalSize(V, &n, nullptr));
   std::vector<double> sums(k, 0.0);
   if (k == 0) return sums;
-  Mat Y = apply_to_columns(A, V);
+  const core::OwnedMat Y = apply_to_columns(A, V);
   const double *v = nullptr, *y = nullptr;
   TERRAIN_PETSC(MatDenseGetLDA(V, &ldv));
   TERRAIN_PETSC(MatDenseGetLDA(Y, &ldy));
@@ -115,7 +115,6 @@ std::vector<double> residual_norms(Mat A, Mat V, const std::vector<double>& valu
     }
   TERRAIN_PETSC(MatDenseRestoreArrayRead(Y, &y));
   TERRAIN_PETSC(MatDenseRestoreArrayRead(V, &v));
-  TERRAIN_PETSC(MatDestroy(&Y));
   MPI_Comm comm;
   TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(A), &comm));
   MPI_Allreduce(MPI_IN_PLACE, sums.data(), static_cast<int>(k), MPI_DOUBLE, MPI_SUM, comm);
@@ -124,15 +123,15 @@ std::vector<double> residual_norms(Mat A, Mat V, const std::vector<double>& valu
 }
 
 Eigenpairs extreme_eigenpairs(Mat op, End end, const EigenSettings& settings,
-                              std::vector<Vec>* vectors, const std::vector<Vec>* initial) {
+                              core::VecList* vectors, const std::vector<Vec>* initial) {
   PetscInt n = 0, n_local = 0;
   TERRAIN_PETSC(MatGetSize(op, &n, nullptr));
   TERRAIN_PETSC(MatGetLocalSize(op, &n_local, nullptr));
   MPI_Comm comm;
   TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(op), &comm));
   const PetscInt nev = std::min(settings.nev, n);
-  EPS eps;
-  TERRAIN_PETSC(EPSCreate(comm, &eps));
+  core::PetscHandle<EPS> eps;
+  TERRAIN_PETSC(EPSCreate(comm, eps.out()));
   TERRAIN_PETSC(EPSSetOperators(eps, op, nullptr));
   TERRAIN_PETSC(EPSSetProblemType(eps, EPS_HEP));
   // For a symmetric operator the real part is the eigenvalue: largest/smallest algebraic.
@@ -166,12 +165,12 @@ Eigenpairs extreme_eigenpairs(Mat op, End end, const EigenSettings& settings,
   result.requested = requested;
   const PetscInt k = std::min(converged, requested);
   // All eigenvectors side by side, so one MatMatMult gives every residual.
-  Mat V;
-  TERRAIN_PETSC(MatCreateDense(comm, n_local, PETSC_DECIDE, n, k, nullptr, &V));
+  core::OwnedMat V;
+  TERRAIN_PETSC(MatCreateDense(comm, n_local, PETSC_DECIDE, n, k, nullptr, V.out()));
   PetscInt ldv = 0;
   TERRAIN_PETSC(MatDenseGetLDA(V, &ldv));
-  Vec v;
-  TERRAIN_PETSC(MatCreateVecs(op, &v, nullptr));
+  core::OwnedVec v;
+  TERRAIN_PETSC(MatCreateVecs(op, v.out(), nullptr));
   for (PetscInt i = 0; i < k; ++i) {
     double value = 0;
     TERRAIN_PETSC(EPSGetEigenpair(eps, i, &value, nullptr, v, nullptr));
@@ -183,19 +182,11 @@ Eigenpairs extreme_eigenpairs(Mat op, End end, const EigenSettings& settings,
     if (n_local) std::memcpy(col + i * ldv, a, sizeof(double) * n_local);
     TERRAIN_PETSC(VecRestoreArrayRead(v, &a));
     TERRAIN_PETSC(MatDenseRestoreArray(V, &col));
-    if (vectors) {
-      Vec copy;
-      TERRAIN_PETSC(VecDuplicate(v, &copy));
-      TERRAIN_PETSC(VecCopy(v, copy));
-      vectors->push_back(copy);
-    }
+    if (vectors) TERRAIN_PETSC(VecCopy(v, vectors->push_back_duplicate(v)));
   }
   TERRAIN_PETSC(MatAssemblyBegin(V, MAT_FINAL_ASSEMBLY));
   TERRAIN_PETSC(MatAssemblyEnd(V, MAT_FINAL_ASSEMBLY));
   result.residuals = residual_norms(op, V, result.values);
-  TERRAIN_PETSC(MatDestroy(&V));
-  TERRAIN_PETSC(VecDestroy(&v));
-  TERRAIN_PETSC(EPSDestroy(&eps));
   return result;
 }
 

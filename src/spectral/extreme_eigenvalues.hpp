@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
+
 namespace terrain::spectral {
 
 enum class End { largest, smallest };
@@ -35,11 +37,11 @@ struct Eigenpairs {
 
 // Computes the `settings.nev` eigenvalues at one end of the spectrum of the symmetric `op`.
 // Returns what converged (fewer than requested is reported, not an error). When `vectors`
-// is non-null it receives the eigenvectors (caller destroys with VecDestroyVecs). `initial`
+// is non-null it receives the eigenvectors (appended, owned by the list). `initial`
 // vectors, when given, seed the Krylov space (e.g. the eigenvectors of an earlier, smaller
 // solve).
 Eigenpairs extreme_eigenpairs(Mat op, End end, const EigenSettings& settings,
-                              std::vector<Vec>* vectors = nullptr,
+                              core::VecList* vectors = nullptr,
                               const std::vector<Vec>* initial = nullptr);
 
 // ‖A v_j − λ_j v_j‖₂ for the columns of V (MATDENSE laid out like A's rows), one MatMatMult.

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "core/petsc_handle.hpp"
 
 namespace terrain::spectral {
 
@@ -21,7 +22,7 @@ Inertia inertia_from_eigenvalues(const std::vector<double>& values, double tol) 
 namespace {
 // The upper triangle of A as MATSBAIJ (block size 1): what a symmetric LDLᵀ reads, at half the
 // memory of MATAIJ. Every entry is inserted, zeros included, so the diagonal can be shifted.
-Mat upper_triangle(Mat A) {
+core::OwnedMat upper_triangle(Mat A) {
   MPI_Comm comm;
   TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(A), &comm));
   PetscInt N = 0, n = 0, begin = 0, end = 0, lda = 0;
@@ -34,8 +35,8 @@ Mat upper_triangle(Mat A) {
     d_nnz[i - begin] = end - i;
     o_nnz[i - begin] = N - end;
   }
-  Mat S;
-  TERRAIN_PETSC(MatCreateSBAIJ(comm, 1, n, n, N, N, 0, d_nnz.data(), 0, o_nnz.data(), &S));
+  core::OwnedMat S;
+  TERRAIN_PETSC(MatCreateSBAIJ(comm, 1, n, n, N, N, 0, d_nnz.data(), 0, o_nnz.data(), S.out()));
   TERRAIN_PETSC(MatSetOption(S, MAT_IGNORE_LOWER_TRIANGULAR, PETSC_TRUE));
   const double* a = nullptr;
   TERRAIN_PETSC(MatDenseGetLDA(A, &lda));
@@ -84,11 +85,11 @@ Inertia sylvester_inertia(Mat A, double tol) {
   if (expected >= core::progress_interval())
     progress.announce("started: MUMPS LDL^T of the " + std::to_string(N) + " x " +
                       std::to_string(N) + " matrix, shifted by +tau and -tau");
-  Mat S = upper_triangle(A);
+  const core::OwnedMat S = upper_triangle(A);
   TERRAIN_PETSC(MatSetOptionsPrefix(S, "spectrum_sylvester_"));
   TERRAIN_PETSC(MatShift(S, tol));  // A + τI
-  Mat F;
-  TERRAIN_PETSC(MatGetFactor(S, MATSOLVERMUMPS, MAT_FACTOR_CHOLESKY, &F));
+  core::OwnedMat F;
+  TERRAIN_PETSC(MatGetFactor(S, MATSOLVERMUMPS, MAT_FACTOR_CHOLESKY, F.out()));
   // Without ICNTL(13) = 1 MUMPS hands the root front to ScaLAPACK, which reports no inertia.
   if (size > 1) TERRAIN_PETSC(MatMumpsSetIcntl(F, 13, 1));
   MatFactorInfo info;
@@ -101,8 +102,6 @@ Inertia sylvester_inertia(Mat A, double tol) {
   const PetscInt below_plus = negative_pivots(F, S, false);
   progress.finish("two factorisations of the " + std::to_string(N) + " x " + std::to_string(N) +
                   " matrix");
-  TERRAIN_PETSC(MatDestroy(&F));
-  TERRAIN_PETSC(MatDestroy(&S));
 
   Inertia c;
   c.tol = tol;

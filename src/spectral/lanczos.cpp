@@ -1,11 +1,11 @@
 #include "spectral/lanczos.hpp"
 
 #include <petscblaslapack.h>
-#include <slepcbv.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
 
 #include "core/error.hpp"
 #include "spectral/columns.hpp"
@@ -13,15 +13,71 @@
 namespace terrain::spectral {
 
 namespace {
-// The BVs of the runs, destroyed on every exit path.
-struct Bases {
-  std::vector<BV> bv;
-  ~Bases() {
-    for (BV& b : bv) BVDestroy(&b);
+// One recurrence: the basis so far, T so far, and the vector the operator writes into.
+class Recurrence {
+ public:
+  Recurrence(Vec start, const LanczosSettings& settings) : settings_(settings) {
+    TERRAIN_PETSC(VecDuplicate(start, w_.out()));
+    const Vec v0 = run_.basis.push_back_duplicate(start);
+    TERRAIN_PETSC(VecCopy(start, v0));
+    double norm = 0;
+    TERRAIN_PETSC(VecNormalize(v0, &norm));
+    if (!(norm > 0)) throw core::Error(settings_.zero_start);
+    active_ = settings_.max_steps >= 1;
   }
+
+  bool active() const { return active_; }
+  Vec current() const { return run_.basis.back(); }  // v_j, to multiply next
+  Vec product() const { return w_; }                 // where A v_j goes
+
+  // With A v_j in product(): α_j, β_j, and v_{j+1} unless the run ends here.
+  void step() {
+    const PetscInt k = static_cast<PetscInt>(run_.basis.size()), j = k - 1;
+    c1_.resize(k), c2_.resize(k);
+    // Classical Gram–Schmidt twice against the whole basis.
+    TERRAIN_PETSC(VecMDot(w_, k, run_.basis.data(), c1_.data()));
+    for (double& c : c1_) c = -c;
+    TERRAIN_PETSC(VecMAXPY(w_, k, c1_.data(), run_.basis.data()));
+    TERRAIN_PETSC(VecMDot(w_, k, run_.basis.data(), c2_.data()));
+    for (double& c : c2_) c = -c;
+    TERRAIN_PETSC(VecMAXPY(w_, k, c2_.data(), run_.basis.data()));
+    const double alpha = -(c1_[j] + c2_[j]);
+    double beta = 0;
+    TERRAIN_PETSC(VecNorm(w_, NORM_2, &beta));
+    run_.t.alpha.push_back(alpha);
+    run_.residual = beta;
+    scale_ = std::max({scale_, std::abs(alpha), beta});
+    if ((settings_.stop && settings_.stop(run_.t, beta)) || beta <= settings_.breakdown * scale_ ||
+        k >= settings_.max_steps) {
+      active_ = false;
+      return;
+    }
+    run_.t.beta.push_back(beta);
+    const Vec next = run_.basis.push_back_duplicate(w_);
+    TERRAIN_PETSC(VecAXPBY(next, 1.0 / beta, 0.0, w_));
+  }
+
+  LanczosRun take() { return std::move(run_); }
+
+ private:
+  const LanczosSettings& settings_;
+  LanczosRun run_;
+  core::OwnedVec w_;
+  std::vector<double> c1_, c2_;
+  double scale_ = 0;  // largest |α|, β so far: the breakdown threshold's scale
+  bool active_ = true;
 };
 
 }  // namespace
+
+LanczosRun lanczos(const Apply& apply, Vec start, const LanczosSettings& settings) {
+  Recurrence r(start, settings);
+  while (r.active()) {
+    apply(r.current(), r.product());
+    r.step();
+  }
+  return r.take();
+}
 
 std::vector<Tridiagonal> lanczos(Mat op, Mat starts, PetscInt steps) {
   MPI_Comm comm;
@@ -30,87 +86,48 @@ std::vector<Tridiagonal> lanczos(Mat op, Mat starts, PetscInt steps) {
   TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
   TERRAIN_PETSC(MatGetLocalSize(op, &n, nullptr));
   TERRAIN_PETSC(MatGetSize(starts, nullptr, &runs));
-  steps = std::min(steps, N);
-  TERRAIN_CHECK(steps >= 1, "Lanczos needs at least one step");
+  LanczosSettings settings;
+  settings.max_steps = std::min(steps, N);
+  TERRAIN_CHECK(settings.max_steps >= 1, "Lanczos needs at least one step");
 
-  Vec w;
-  TERRAIN_PETSC(MatCreateVecs(op, &w, nullptr));
-  Bases bases;
-  std::vector<Tridiagonal> result(runs);
-  std::vector<bool> active(runs, true);
-  std::vector<double> scale(runs, 0.0);  // largest |α|, β so far: the breakdown threshold's scale
-  std::vector<double> h(steps + 2);
-  for (PetscInt p = 0; p < runs; ++p) {
-    BV bv;
-    TERRAIN_PETSC(BVCreate(comm, &bv));
-    TERRAIN_PETSC(BVSetType(bv, BVSVEC));
-    TERRAIN_PETSC(BVSetSizesFromVec(bv, w, steps + 1));
-    TERRAIN_PETSC(BVSetOrthogonalization(bv, BV_ORTHOG_CGS, BV_ORTHOG_REFINE_ALWAYS, PETSC_DEFAULT,
-                                         BV_ORTHOG_BLOCK_GS));
-    bases.bv.push_back(bv);
-    copy_column(starts, p, w);
-    double norm = 0;
-    TERRAIN_PETSC(VecNorm(w, NORM_2, &norm));
-    TERRAIN_CHECK(norm > 0, "Lanczos start vector " << p << " is zero");
-    TERRAIN_PETSC(VecScale(w, 1.0 / norm));
-    TERRAIN_PETSC(BVInsertVec(bv, 0, w));
+  std::vector<Recurrence> recurrences;
+  recurrences.reserve(runs);
+  {
+    core::OwnedVec start;
+    TERRAIN_PETSC(MatCreateVecs(op, start.out(), nullptr));
+    for (PetscInt p = 0; p < runs; ++p) {
+      copy_column(starts, p, start);
+      settings.zero_start = "Lanczos start vector " + std::to_string(p) + " is zero";
+      recurrences.emplace_back(start, settings);
+    }
   }
 
-  Mat X = nullptr, Y = nullptr;
-  for (PetscInt j = 0; j < steps; ++j) {
-    std::vector<PetscInt> live;
-    for (PetscInt p = 0; p < runs; ++p)
-      if (active[p]) live.push_back(p);
+  core::OwnedMat X, Y;
+  while (true) {
+    std::vector<Recurrence*> live;
+    for (Recurrence& r : recurrences)
+      if (r.active()) live.push_back(&r);
     if (live.empty()) break;
     const PetscInt m = static_cast<PetscInt>(live.size());
     PetscInt cols = 0;
     if (X) TERRAIN_PETSC(MatGetSize(X, nullptr, &cols));
     if (cols != m) {
-      TERRAIN_PETSC(MatDestroy(&X));
-      TERRAIN_PETSC(MatDestroy(&Y));
-      TERRAIN_PETSC(MatCreateDense(comm, n, PETSC_DECIDE, N, m, nullptr, &X));
+      Y.reset();
+      TERRAIN_PETSC(MatCreateDense(comm, n, PETSC_DECIDE, N, m, nullptr, X.out()));
     }
-    for (PetscInt c = 0; c < m; ++c) {
-      Vec v;
-      TERRAIN_PETSC(BVGetColumn(bases.bv[live[c]], j, &v));
-      copy_to_column(v, X, c);
-      TERRAIN_PETSC(BVRestoreColumn(bases.bv[live[c]], j, &v));
-    }
+    for (PetscInt c = 0; c < m; ++c) copy_to_column(live[c]->current(), X, c);
     TERRAIN_PETSC(MatAssemblyBegin(X, MAT_FINAL_ASSEMBLY));
     TERRAIN_PETSC(MatAssemblyEnd(X, MAT_FINAL_ASSEMBLY));
-    TERRAIN_PETSC(MatMatMult(op, X, Y ? MAT_REUSE_MATRIX : MAT_INITIAL_MATRIX, PETSC_DEFAULT, &Y));
+    const bool reuse = Y.get() != nullptr;
+    TERRAIN_PETSC(MatMatMult(op, X, reuse ? MAT_REUSE_MATRIX : MAT_INITIAL_MATRIX, PETSC_DEFAULT,
+                             Y.inout()));
     for (PetscInt c = 0; c < m; ++c) {
-      const PetscInt p = live[c];
-      BV bv = bases.bv[p];
-      copy_column(Y, c, w);
-      if (j + 1 == steps) {  // the last α needs no new basis vector
-        double alpha = 0;
-        Vec v;
-        TERRAIN_PETSC(BVGetColumn(bv, j, &v));
-        TERRAIN_PETSC(VecDot(w, v, &alpha));
-        TERRAIN_PETSC(BVRestoreColumn(bv, j, &v));
-        result[p].alpha.push_back(alpha);
-        continue;
-      }
-      TERRAIN_PETSC(BVInsertVec(bv, j + 1, w));
-      double beta = 0;
-      PetscBool lindep = PETSC_FALSE;
-      std::fill(h.begin(), h.end(), 0.0);
-      TERRAIN_PETSC(BVOrthogonalizeColumn(bv, j + 1, h.data(), &beta, &lindep));
-      const double alpha = h[j];
-      result[p].alpha.push_back(alpha);
-      scale[p] = std::max({scale[p], std::abs(alpha), beta});
-      if (lindep || beta <= 1e-12 * scale[p]) {
-        active[p] = false;  // invariant subspace: T is complete
-        continue;
-      }
-      result[p].beta.push_back(beta);
-      TERRAIN_PETSC(BVScaleColumn(bv, j + 1, 1.0 / beta));
+      copy_column(Y, c, live[c]->product());
+      live[c]->step();
     }
   }
-  TERRAIN_PETSC(MatDestroy(&X));
-  TERRAIN_PETSC(MatDestroy(&Y));
-  TERRAIN_PETSC(VecDestroy(&w));
+  std::vector<Tridiagonal> result;
+  for (Recurrence& r : recurrences) result.push_back(r.take().t);
   return result;
 }
 

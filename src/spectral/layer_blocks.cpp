@@ -1,6 +1,7 @@
 #include "spectral/layer_blocks.hpp"
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "objective/dense_assembly.hpp"
 #include "objective/restricted_operator.hpp"
 
@@ -29,7 +30,7 @@ std::vector<BlockSpectrum> layer_block_spectra(Mat op, Mat dense,
     s.offset = begin;
     s.size = end - begin;
     if (dense || s.size <= settings.dense_max) {
-      Mat B = nullptr;
+      core::OwnedMat B;
       if (dense) {
         B = objective::dense_diagonal_block(dense, begin, end);
       } else {
@@ -38,7 +39,6 @@ std::vector<BlockSpectrum> layer_block_spectra(Mat op, Mat dense,
       }
       s.method = "dense";
       s.values = dense_eigenvalues(B, settings.solver);
-      TERRAIN_PETSC(MatDestroy(&B));
     } else {
       objective::RestrictedOperator block(op, begin, end);
       s.method = "extreme";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 
 namespace terrain::spectral {
 
@@ -15,13 +16,12 @@ NegativeCount count_negative(Mat op, double tol, PetscInt start_nev, PetscInt ma
   TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
   max_nev = std::min(max_nev, N);
   NegativeCount c;
-  std::vector<Vec> seed_space;
+  core::VecList seed_space;
   for (PetscInt nev = std::min(start_nev, max_nev);; nev = std::min(2 * nev, max_nev)) {
     EigenSettings s = settings;
     s.nev = nev;
-    std::vector<Vec> vectors;
-    const Eigenpairs e = extreme_eigenpairs(op, End::smallest, s, &vectors, &seed_space);
-    for (Vec& v : seed_space) VecDestroy(&v);
+    core::VecList vectors;
+    const Eigenpairs e = extreme_eigenpairs(op, End::smallest, s, &vectors, &seed_space.get());
     seed_space = std::move(vectors);
     c.nev = nev;
     c.smallest = e.values;
@@ -36,7 +36,6 @@ NegativeCount count_negative(Mat op, double tol, PetscInt start_nev, PetscInt ma
       break;
     }
   }
-  for (Vec& v : seed_space) VecDestroy(&v);
   return c;
 }
 

@@ -6,10 +6,13 @@
 
 #include <cstdint>
 
+#include "core/petsc_handle.hpp"
+
 namespace terrain::spectral {
 
-// An N × m MATDENSE with the row layout of `op` (caller destroys), columns = probes
+// An N × m MATDENSE with the row layout of `op`, columns = probes
 // first_probe, …, first_probe + m − 1, entries ±1 (Rademacher).
-Mat rademacher_probes(Mat op, PetscInt m, std::uint64_t seed, std::uint64_t first_probe);
+core::OwnedMat rademacher_probes(Mat op, PetscInt m, std::uint64_t seed,
+                                 std::uint64_t first_probe);
 
 }  // namespace terrain::spectral

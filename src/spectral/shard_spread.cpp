@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "objective/curvature_operator.hpp"
 
 namespace terrain::spectral {
@@ -25,12 +26,12 @@ ShardSpread shard_spread(const model::Architecture& arch, const data::Dataset& t
   shard.n_global = shard.n_local;
   shard.first_row = 0;
   objective::Objective f(PETSC_COMM_SELF, arch, shard);
-  VecScatter gather;
-  Vec whole;
-  TERRAIN_PETSC(VecScatterCreateToAll(theta, &gather, &whole));
+  core::PetscHandle<VecScatter> gather;
+  core::OwnedVec whole;
+  TERRAIN_PETSC(VecScatterCreateToAll(theta, gather.out(), whole.out()));
   TERRAIN_PETSC(VecScatterBegin(gather, theta, whole, INSERT_VALUES, SCATTER_FORWARD));
   TERRAIN_PETSC(VecScatterEnd(gather, theta, whole, INSERT_VALUES, SCATTER_FORWARD));
-  TERRAIN_PETSC(VecScatterDestroy(&gather));
+  gather.reset();
   EigenSettings s = settings;
   s.nev = 1;
   double mine = kUnknown;
@@ -39,7 +40,7 @@ ShardSpread shard_spread(const model::Architecture& arch, const data::Dataset& t
     const Eigenpairs e = extreme_eigenpairs(op.mat(), End::largest, s);
     if (!e.values.empty()) mine = e.values.front();
   }
-  TERRAIN_PETSC(VecDestroy(&whole));
+  whole.reset();
 
   ShardSpread r;
   r.full = full;

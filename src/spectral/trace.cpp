@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "core/petsc_handle.hpp"
 #include "spectral/columns.hpp"
 #include "spectral/probes.hpp"
 
@@ -31,12 +32,11 @@ std::vector<double> quadratic_forms(Mat op, PetscInt m, std::uint64_t seed, std:
   std::vector<double> samples;
   for (PetscInt j0 = 0; j0 < m; j0 += block) {
     const PetscInt b = std::min(block, m - j0);
-    Mat Z = rademacher_probes(op, b, seed, first + j0), Y;
-    TERRAIN_PETSC(MatMatMult(op, Z, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &Y));
+    const core::OwnedMat Z = rademacher_probes(op, b, seed, first + j0);
+    core::OwnedMat Y;
+    TERRAIN_PETSC(MatMatMult(op, Z, MAT_INITIAL_MATRIX, PETSC_DEFAULT, Y.out()));
     const std::vector<double> d = column_dots(Z, Y);
     samples.insert(samples.end(), d.begin(), d.end());
-    TERRAIN_PETSC(MatDestroy(&Z));
-    TERRAIN_PETSC(MatDestroy(&Y));
     progress.update(j0 + b, "H.v of the probes (Hutchinson)");
   }
   return samples;
@@ -51,10 +51,10 @@ void orthonormalize(Mat Y, std::uint64_t seed, std::uint64_t spare_probe) {
   TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(Y), &comm));
   PetscInt k = 0;
   TERRAIN_PETSC(MatGetSize(Y, nullptr, &k));
-  Vec v;
-  TERRAIN_PETSC(MatCreateVecs(Y, nullptr, &v));
-  BV bv;
-  TERRAIN_PETSC(BVCreate(comm, &bv));
+  core::OwnedVec v;
+  TERRAIN_PETSC(MatCreateVecs(Y, nullptr, v.out()));
+  core::PetscHandle<BV> bv;
+  TERRAIN_PETSC(BVCreate(comm, bv.out()));
   TERRAIN_PETSC(BVSetType(bv, BVSVEC));
   TERRAIN_PETSC(BVSetSizesFromVec(bv, v, k));
   TERRAIN_PETSC(BVSetOrthogonalization(bv, BV_ORTHOG_CGS, BV_ORTHOG_REFINE_ALWAYS, PETSC_DEFAULT,
@@ -66,9 +66,7 @@ void orthonormalize(Mat Y, std::uint64_t seed, std::uint64_t spare_probe) {
     PetscBool lindep = PETSC_FALSE;
     TERRAIN_PETSC(BVOrthogonalizeColumn(bv, j, nullptr, &norm, &lindep));
     if (lindep || norm == 0) {
-      Mat R = rademacher_probes(Y, 1, seed, spare_probe++);
-      copy_column(R, 0, v);
-      TERRAIN_PETSC(MatDestroy(&R));
+      copy_column(rademacher_probes(Y, 1, seed, spare_probe++).get(), 0, v);
       TERRAIN_PETSC(BVInsertVec(bv, j, v));
       TERRAIN_PETSC(BVOrthogonalizeColumn(bv, j, nullptr, &norm, &lindep));
     }
@@ -78,8 +76,6 @@ void orthonormalize(Mat Y, std::uint64_t seed, std::uint64_t spare_probe) {
     copy_to_column(q, Y, j);
     TERRAIN_PETSC(BVRestoreColumn(bv, j, &q));
   }
-  TERRAIN_PETSC(BVDestroy(&bv));
-  TERRAIN_PETSC(VecDestroy(&v));
 }
 MPI_Comm op_comm(Mat op) {
   MPI_Comm comm;
@@ -105,23 +101,23 @@ TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscI
   mean_and_stderr(t.samples, &t.hutchinson, &t.hutchinson_stderr);
 
   // Hutch++ with the same budget: k products sketch, k measure the sketch, k probe the rest.
-  Mat S = rademacher_probes(op, k, seed, kHutchPlusPlusProbes), Q, AQ;
-  TERRAIN_PETSC(MatMatMult(op, S, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &Q));
-  TERRAIN_PETSC(MatDestroy(&S));
+  core::OwnedMat S = rademacher_probes(op, k, seed, kHutchPlusPlusProbes), Q, AQ;
+  TERRAIN_PETSC(MatMatMult(op, S, MAT_INITIAL_MATRIX, PETSC_DEFAULT, Q.out()));
+  S.reset();
   progress.update(probes + k, "H.v of the sketch (Hutch++)");
   orthonormalize(Q, seed, kHutchPlusPlusProbes + 3 * std::uint64_t(k));
-  TERRAIN_PETSC(MatMatMult(op, Q, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &AQ));
+  TERRAIN_PETSC(MatMatMult(op, Q, MAT_INITIAL_MATRIX, PETSC_DEFAULT, AQ.out()));
   progress.update(probes + 2 * k, "H.v of the sketch (Hutch++)");
   const std::vector<double> top = column_dots(Q, AQ);
   const double sketched = std::accumulate(top.begin(), top.end(), 0.0);
-  TERRAIN_PETSC(MatDestroy(&AQ));
+  AQ.reset();
   // G ← (I − QQᵀ) G for fresh probes G, then their quadratic forms.
-  Mat G = rademacher_probes(op, k, seed, kHutchPlusPlusProbes + k), QtG, AG;
-  TERRAIN_PETSC(MatTransposeMatMult(Q, G, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &QtG));
-  Mat QQtG;
-  TERRAIN_PETSC(MatMatMult(Q, QtG, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &QQtG));
+  core::OwnedMat G = rademacher_probes(op, k, seed, kHutchPlusPlusProbes + k), QtG, AG;
+  TERRAIN_PETSC(MatTransposeMatMult(Q, G, MAT_INITIAL_MATRIX, PETSC_DEFAULT, QtG.out()));
+  core::OwnedMat QQtG;
+  TERRAIN_PETSC(MatMatMult(Q, QtG, MAT_INITIAL_MATRIX, PETSC_DEFAULT, QQtG.out()));
   TERRAIN_PETSC(MatAXPY(G, -1.0, QQtG, SAME_NONZERO_PATTERN));
-  TERRAIN_PETSC(MatMatMult(op, G, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &AG));
+  TERRAIN_PETSC(MatMatMult(op, G, MAT_INITIAL_MATRIX, PETSC_DEFAULT, AG.out()));
   const std::vector<double> rest = column_dots(G, AG);
   double rest_mean = 0, rest_stderr = 0;
   mean_and_stderr(rest, &rest_mean, &rest_stderr);
@@ -129,7 +125,6 @@ TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscI
   t.hutchpp_stderr = rest_stderr;
   progress.finish(std::to_string(probes) + " Hutchinson probes, Hutch++ sketch of " +
                   std::to_string(k));
-  for (Mat* m : {&Q, &G, &QtG, &QQtG, &AG}) TERRAIN_PETSC(MatDestroy(m));
   return t;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "embedding/network_values.hpp"
 #include "embedding/neuron_split.hpp"
 #include "embedding/reduction.hpp"
@@ -131,16 +132,14 @@ Outcome compare_with_reference(const EmbedOptions& o, const PointInput& in,
                                     << ", d_out " << ref_arch.widths.back() << ", loss "
                                     << ref_arch.loss << "; the input has " << in.arch.widths.front()
                                     << ", " << in.arch.widths.back() << ", " << in.arch.loss);
-  Vec ref_vec = nullptr;
-  TERRAIN_PETSC(VecCreateMPI(comm, PETSC_DECIDE, model::ParameterLayout(ref_arch).size(), &ref_vec));
-  try {
+  std::vector<double> ref_theta;
+  {
+    core::OwnedVec ref_vec;
+    TERRAIN_PETSC(VecCreateMPI(comm, PETSC_DECIDE, model::ParameterLayout(ref_arch).size(),
+                               ref_vec.out()));
     io::read_point(comm, o.reference, ref_arch, -1, ref_vec);
-  } catch (...) {
-    VecDestroy(&ref_vec);
-    throw;
+    ref_theta = objective::replicate(ref_vec);
   }
-  const std::vector<double> ref_theta = objective::replicate(ref_vec);
-  TERRAIN_PETSC(VecDestroy(&ref_vec));
   Outcome out;
   out.arch = in.arch;
   out.theta = theta;

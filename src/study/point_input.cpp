@@ -70,7 +70,7 @@ std::unique_ptr<PointInput> load_point_input(MPI_Comm comm, const std::string& p
                 path.c_str(), static_cast<long long>(in->recorded->n_train),
                 static_cast<long long>(in->data.train.n_global));
   in->objective = std::make_unique<objective::Objective>(comm, in->arch, in->data.train);
-  in->theta = in->objective->create_vec();
+  in->theta.reset(in->objective->create_vec());
   io::read_point(comm, path, in->arch, step, in->theta);
   in->point.step = step;
   in->point.source = path + (step < 0 ? ":/params"
@@ -99,11 +99,10 @@ void write_point_file(io::RunFile& file, const data::Data& data, const model::Ar
 
 void write_point_file(io::RunFile& file, const data::Data& data, const model::Architecture& arch,
                       const std::vector<double>& theta) {
-  Vec v = nullptr;
-  TERRAIN_PETSC(VecCreateMPI(file.comm(), PETSC_DECIDE, static_cast<PetscInt>(theta.size()), &v));
+  core::OwnedVec v;
+  TERRAIN_PETSC(VecCreateMPI(file.comm(), PETSC_DECIDE, static_cast<PetscInt>(theta.size()), v.out()));
   objective::distribute(theta, v);
   write_point_file(file, data, arch, v);
-  TERRAIN_PETSC(VecDestroy(&v));
 }
 
 }  // namespace terrain::study

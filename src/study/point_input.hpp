@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
 #include "data/data_config.hpp"
 #include "data/dataset.hpp"
 #include "io/run_file.hpp"
@@ -31,12 +32,11 @@ struct PointInput {
   std::optional<io::DataInfo> recorded;     // the input's /data, when it has one
   io::PointSource point;                    // "run.h5:/params", step
   std::unique_ptr<objective::Objective> objective;     // on the training data
-  Vec theta = nullptr;                      // the point (owned)
+  core::OwnedVec theta;                     // the point
 
   PointInput() = default;
   PointInput(const PointInput&) = delete;
   PointInput& operator=(const PointInput&) = delete;
-  ~PointInput() { VecDestroy(&theta); }
 
   // One line for the log: "run.h5:/params, 49 parameters, target1d: 100 samples".
   std::string describe() const;

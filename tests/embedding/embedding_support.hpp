@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "core/rng.hpp"
 #include "data/dataset.hpp"
 #include "model/architecture.hpp"
@@ -74,12 +75,10 @@ inline double max_abs_of(const std::vector<double>& a) {
 inline double loss_and_gradient(const model::Architecture& arch, const std::vector<double>& theta,
                                 const data::Dataset& train, std::vector<double>& grad) {
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec x = f.create_vec(), g = f.create_vec();
+  core::OwnedVec x(f.create_vec()), g(f.create_vec());
   objective::distribute(theta, x);
   const double loss = f.gradient(x, g);
   grad = objective::replicate(g);
-  TERRAIN_PETSC(VecDestroy(&x));
-  TERRAIN_PETSC(VecDestroy(&g));
   return loss;
 }
 

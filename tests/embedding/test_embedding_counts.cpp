@@ -9,6 +9,7 @@
 
 #include <sstream>
 
+#include "core/petsc_handle.hpp"
 #include "data/load_data.hpp"
 #include "embedding/hessian_counts.hpp"
 #include "embedding/neuron_split.hpp"
@@ -72,7 +73,7 @@ struct Point {
 Point critical_point(const model::Architecture& arch, const data::Dataset& train, PetscInt steps,
                      double lr) {
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec theta = f.create_vec(), g = f.create_vec();
+  core::OwnedVec theta(f.create_vec()), g(f.create_vec());
   f.initial_parameters(theta);
   test::descend(f, theta, steps, lr);
   const optim::NewtonResult r = optim::find_critical_point(f, theta, optim::NewtonSettings{});
@@ -81,8 +82,6 @@ Point critical_point(const model::Architecture& arch, const data::Dataset& train
   f.gradient(theta, g);
   TERRAIN_PETSC(VecNorm(g, NORM_1, &p.grad_norm1));
   p.theta = objective::replicate(theta);
-  TERRAIN_PETSC(VecDestroy(&g));
-  TERRAIN_PETSC(VecDestroy(&theta));
   return p;
 }
 
@@ -96,7 +95,7 @@ struct Measured {
 Measured measure(const model::Architecture& arch, const std::vector<double>& theta,
                  const data::Dataset& train) {
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec x = f.create_vec(), g = f.create_vec();
+  core::OwnedVec x(f.create_vec()), g(f.create_vec());
   objective::distribute(theta, x);
   Measured m;
   f.gradient(x, g);
@@ -106,8 +105,6 @@ Measured measure(const model::Architecture& arch, const std::vector<double>& the
     m.eigenvalues = test::dense_spectrum(H.mat());
   }
   m.counts = spectral::inertia_from_eigenvalues(m.eigenvalues, kTau);
-  TERRAIN_PETSC(VecDestroy(&g));
-  TERRAIN_PETSC(VecDestroy(&x));
   return m;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "io/run_file.hpp"
 #include "scratch.hpp"
 
@@ -27,9 +28,9 @@ namespace {
 double value_at(PetscInt i) { return std::sin(0.37 * double(i)) + 0.001 * double(i); }
 
 // A Vec of n entries on PETSC_COMM_WORLD with `local` entries here (PETSC_DECIDE: default).
-Vec make_vec(PetscInt n, PetscInt local = PETSC_DECIDE) {
-  Vec v = nullptr;
-  TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, local, n, &v));
+core::OwnedVec make_vec(PetscInt n, PetscInt local = PETSC_DECIDE) {
+  core::OwnedVec v;
+  TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, local, n, v.out()));
   return v;
 }
 
@@ -181,15 +182,15 @@ BOOST_AUTO_TEST_CASE(replicated_datasets_round_trip) {
 BOOST_AUTO_TEST_CASE(vec_round_trip_across_layouts) {
   const std::string path = scratch("vec.h5");
   for (PetscInt n : {1, 2, 37, 1000}) {
-    Vec written = make_vec(n);
+    core::OwnedVec written(make_vec(n));
     fill(written);
     {
       RunFile f = RunFile::create(PETSC_COMM_WORLD, path);
       f.write_vec("/theta", written);
       f.commit();
     }
-    Vec skewed = make_vec(n, skewed_local(n));
-    Vec same = make_vec(n);
+    core::OwnedVec skewed(make_vec(n, skewed_local(n)));
+    core::OwnedVec same(make_vec(n));
     {
       RunFile f = RunFile::open_read(PETSC_COMM_WORLD, path);
       BOOST_TEST(f.shape("/theta") == (std::vector<std::size_t>{std::size_t(n)}));
@@ -198,15 +199,12 @@ BOOST_AUTO_TEST_CASE(vec_round_trip_across_layouts) {
     }
     BOOST_TEST(holds_values(skewed), "n = " << n);
     BOOST_TEST(holds_values(same), "n = " << n);
-    VecDestroy(&written);
-    VecDestroy(&skewed);
-    VecDestroy(&same);
   }
 }
 
 BOOST_AUTO_TEST_CASE(read_vec_rejects_a_wrong_length) {
   const std::string path = scratch("short.h5");
-  Vec v = make_vec(10);
+  core::OwnedVec v(make_vec(10));
   fill(v);
   {
     RunFile f = RunFile::create(PETSC_COMM_WORLD, path);
@@ -214,7 +212,7 @@ BOOST_AUTO_TEST_CASE(read_vec_rejects_a_wrong_length) {
     f.write_2d("/matrix", 2, 5, std::vector<double>(10, 1.0));
     f.commit();
   }
-  Vec longer = make_vec(11);
+  core::OwnedVec longer(make_vec(11));
   RunFile f = RunFile::open_read(PETSC_COMM_WORLD, path);
   BOOST_CHECK_EXCEPTION(f.read_vec("/theta", longer), core::InputError,
                         (MessageHas{path, "/theta", "[10]", "[11]"}));
@@ -222,8 +220,6 @@ BOOST_AUTO_TEST_CASE(read_vec_rejects_a_wrong_length) {
                         (MessageHas{path, "/matrix", "[2, 5]", "[10]"}));
   BOOST_CHECK_EXCEPTION(f.read_vec("/nothing", v), core::InputError,
                         (MessageHas{path, "/nothing"}));
-  VecDestroy(&v);
-  VecDestroy(&longer);
 }
 
 BOOST_AUTO_TEST_CASE(rows_round_trip_across_splits) {
@@ -273,7 +269,7 @@ BOOST_AUTO_TEST_CASE(rows_round_trip_across_splits) {
 BOOST_AUTO_TEST_CASE(append_vec_grows_rows) {
   const std::string path = scratch("append.h5");
   const PetscInt n = 23;
-  Vec v = make_vec(n);
+  core::OwnedVec v(make_vec(n));
   {
     RunFile f = RunFile::create(PETSC_COMM_WORLD, path);
     for (int k = 0; k < 3; ++k) {
@@ -281,10 +277,9 @@ BOOST_AUTO_TEST_CASE(append_vec_grows_rows) {
       TERRAIN_PETSC(VecScale(v, double(k + 1)));
       f.append_vec("/trajectory/params", v);
     }
-    Vec other = make_vec(n + 1);
+    core::OwnedVec other(make_vec(n + 1));
     BOOST_CHECK_EXCEPTION(f.append_vec("/trajectory/params", other), core::InputError,
                           (MessageHas{path, "/trajectory/params", "[3, 23]", "row of 24"}));
-    VecDestroy(&other);
     f.commit();
   }
   RunFile f = RunFile::open_read(PETSC_COMM_WORLD, path);
@@ -294,7 +289,6 @@ BOOST_AUTO_TEST_CASE(append_vec_grows_rows) {
   for (int k = 0; k < 3; ++k)
     for (PetscInt i = 0; i < n; ++i) ok = ok && a.values[k * n + i] == (k + 1) * value_at(i);
   BOOST_TEST(ok);
-  VecDestroy(&v);
 }
 
 BOOST_AUTO_TEST_CASE(commit_is_atomic) {
@@ -398,8 +392,8 @@ BOOST_AUTO_TEST_CASE(sub_communicators_write_their_own_files) {
   MPI_Comm group = MPI_COMM_NULL;
   MPI_Comm_split(PETSC_COMM_WORLD, rank % 2, rank, &group);
   const std::string path = scratch("group" + std::to_string(rank % 2) + ".h5");
-  Vec v = nullptr;
-  TERRAIN_PETSC(VecCreateMPI(group, PETSC_DECIDE, 17, &v));
+  core::OwnedVec v;
+  TERRAIN_PETSC(VecCreateMPI(group, PETSC_DECIDE, 17, v.out()));
   fill(v);
   {
     RunFile f = RunFile::create(group, path);
@@ -407,24 +401,21 @@ BOOST_AUTO_TEST_CASE(sub_communicators_write_their_own_files) {
     f.write_vec("/v", v);
     f.commit();
   }
-  Vec back = nullptr;
-  TERRAIN_PETSC(VecDuplicate(v, &back));
+  core::OwnedVec back;
+  TERRAIN_PETSC(VecDuplicate(v, back.out()));
   {
     RunFile f = RunFile::open_read(group, path);
     BOOST_TEST(f.read_attr<std::int64_t>("/", "group") == rank % 2);
     f.read_vec("/v", back);
     if (test::world_size() > 1) {
       // A Vec on other ranks than the file's is refused, not silently misread.
-      Vec world = make_vec(17);
+      core::OwnedVec world(make_vec(17));
       BOOST_CHECK_EXCEPTION(f.read_vec("/v", world), core::InputError,
                             (MessageHas{path, "communicator"}));
-      VecDestroy(&world);
     }
   }
   PetscBool same = PETSC_FALSE;
   TERRAIN_PETSC(VecEqual(v, back, &same));
   BOOST_TEST(same == PETSC_TRUE);
-  VecDestroy(&v);
-  VecDestroy(&back);
   MPI_Comm_free(&group);
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "io/run_file.hpp"
 #include "io/run_schema.hpp"
 #include "model/architecture.hpp"
@@ -35,9 +36,9 @@ model::Architecture architecture(std::vector<PetscInt> widths) {
   return a;
 }
 
-Vec make_vec(PetscInt n, double scale) {
-  Vec v = nullptr;
-  TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, n, &v));
+core::OwnedVec make_vec(PetscInt n, double scale) {
+  core::OwnedVec v;
+  TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, n, v.out()));
   PetscInt begin = 0, end = 0;
   TERRAIN_PETSC(VecGetOwnershipRange(v, &begin, &end));
   for (PetscInt i = begin; i < end; ++i) TERRAIN_PETSC(VecSetValue(v, i, scale * i, INSERT_VALUES));
@@ -268,8 +269,8 @@ BOOST_AUTO_TEST_CASE(params_from_run_files_and_plain_files) {
   const model::Architecture a = architecture({4, 16, 3});  // 131 parameters
   const model::ParameterLayout layout(a);
   BOOST_TEST(layout.size() == 131);
-  Vec theta = make_vec(131, 0.5);
-  Vec back = make_vec(131, 0.0);
+  core::OwnedVec theta(make_vec(131, 0.5));
+  core::OwnedVec back(make_vec(131, 0.0));
 
   const std::string run = scratch("run.h5");
   {
@@ -286,7 +287,7 @@ BOOST_AUTO_TEST_CASE(params_from_run_files_and_plain_files) {
 
   // A plain file, as h5py would write it from PyTorch: just a 1-D dataset "params".
   const std::string plain = scratch("plain.h5");
-  Vec doubled = make_vec(131, 1.0);
+  core::OwnedVec doubled(make_vec(131, 1.0));
   {
     RunFile f = RunFile::create(PETSC_COMM_WORLD, plain);
     f.write_vec("params", doubled);
@@ -312,7 +313,7 @@ BOOST_AUTO_TEST_CASE(params_from_run_files_and_plain_files) {
   // Same length, different network: a run file knows which network it was written for.
   model::Architecture other = a;
   other.bias = false;
-  Vec smaller = make_vec(model::ParameterLayout(other).size(), 1.0);
+  core::OwnedVec smaller(make_vec(model::ParameterLayout(other).size(), 1.0));
   BOOST_CHECK_EXCEPTION(io::read_params(PETSC_COMM_WORLD, run, other, smaller), core::InputError,
                         (MessageHas{run, "-model_bias 1, not 0"}));
   other = architecture({4, 15, 3});
@@ -328,17 +329,13 @@ BOOST_AUTO_TEST_CASE(params_from_run_files_and_plain_files) {
   }
   BOOST_CHECK_EXCEPTION(io::read_params(PETSC_COMM_WORLD, none, a, back), core::InputError,
                         (MessageHas{none, "2 dimensions", "131"}));
-  VecDestroy(&theta);
-  VecDestroy(&back);
-  VecDestroy(&doubled);
-  VecDestroy(&smaller);
 }
 
 BOOST_AUTO_TEST_CASE(h5py_reads_what_we_write) {
   const std::string path = scratch("for_h5py.h5");
   model::Architecture a = architecture({4, 16, 3});
   a.activation = model::Activation::relu;
-  Vec theta = make_vec(131, 0.25);
+  core::OwnedVec theta(make_vec(131, 0.25));
   {
     RunFile f = RunFile::create(PETSC_COMM_WORLD, path);
     io::write_header(f);
@@ -357,7 +354,6 @@ BOOST_AUTO_TEST_CASE(h5py_reads_what_we_write) {
     f.append_vec("/trajectory/params", theta);
     f.commit();
   }
-  VecDestroy(&theta);
   const std::string script = R"(
 import sys
 import h5py
@@ -414,14 +410,12 @@ with h5py.File(")" + f32 + R"(", "w") as f:
     f["params"] = p.astype(np.float32)
 )"));
   const model::Architecture a = architecture({4, 16, 3});
-  Vec expected = make_vec(131, 0.5);
+  core::OwnedVec expected(make_vec(131, 0.5));
   for (const std::string& path : {f64, f32}) {
-    Vec back = make_vec(131, 0.0);
+    core::OwnedVec back(make_vec(131, 0.0));
     io::read_params(PETSC_COMM_WORLD, path, a, back);
     PetscBool same = PETSC_FALSE;
     TERRAIN_PETSC(VecEqual(expected, back, &same));  // multiples of 0.5 are exact in float32
     BOOST_TEST(same == PETSC_TRUE, path);
-    VecDestroy(&back);
   }
-  VecDestroy(&expected);
 }

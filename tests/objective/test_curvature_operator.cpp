@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/petsc_handle.hpp"
 #include "objective/curvature_operator.hpp"
 #include "spectral/extreme_eigenvalues.hpp"
 #include "support/dense.hpp"
@@ -29,17 +30,16 @@ model::Architecture small_network(model::Activation activation, model::Loss loss
 }
 
 // H applied to the identity, one MatMatMult: the dense Hessian (distributed, MATDENSE).
-Mat dense_operator(Mat op, PetscInt N) {
-  Mat identity, dense;
+core::OwnedMat dense_operator(Mat op, PetscInt N) {
+  core::OwnedMat identity, dense;
   PetscInt n = 0;
   MatGetLocalSize(op, &n, nullptr);
-  MatCreateDense(PETSC_COMM_WORLD, n, PETSC_DECIDE, N, N, nullptr, &identity);
+  MatCreateDense(PETSC_COMM_WORLD, n, PETSC_DECIDE, N, N, nullptr, identity.out());
   PetscInt begin = 0, end = 0;
   MatGetOwnershipRange(identity, &begin, &end);
   for (PetscInt i = begin; i < end; ++i) MatSetValue(identity, i, i, 1.0, INSERT_VALUES);
   MatAssemblyBegin(identity, MAT_FINAL_ASSEMBLY), MatAssemblyEnd(identity, MAT_FINAL_ASSEMBLY);
-  MatMatMult(op, identity, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &dense);
-  MatDestroy(&identity);
+  MatMatMult(op, identity, MAT_INITIAL_MATRIX, PETSC_DEFAULT, dense.out());
   return dense;
 }
 
@@ -66,12 +66,12 @@ BOOST_DATA_TEST_CASE(dense_hessian_is_symmetric_and_slepc_finds_its_extreme_eige
   const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 23, 3, 3,
                                                          loss == model::Loss::cross_entropy);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   f.initial_parameters(theta);
   objective::CurvatureOperator H(f, theta, Curvature::hessian);
   const PetscInt N = f.n_params();
 
-  Mat dense = dense_operator(H.mat(), N);
+  core::OwnedMat dense(dense_operator(H.mat(), N));
   const std::vector<double> h = testing::replicate_dense(dense);
   double asym = 0;
   for (PetscInt i = 0; i < N; ++i)
@@ -79,8 +79,8 @@ BOOST_DATA_TEST_CASE(dense_hessian_is_symmetric_and_slepc_finds_its_extreme_eige
   BOOST_TEST(asym <= 1e-10 * max_abs(h), activation << "/" << loss << ": asymmetry " << asym);
 
   // MatMatMult equals column-wise MatMult.
-  Vec e, column;
-  MatCreateVecs(H.mat(), &e, &column);
+  core::OwnedVec e, column;
+  MatCreateVecs(H.mat(), e.out(), column.out());
   double worst = 0;
   for (PetscInt j = 0; j < N; j += 5) {
     VecSet(e, 0.0);
@@ -115,7 +115,6 @@ BOOST_DATA_TEST_CASE(dense_hessian_is_symmetric_and_slepc_finds_its_extreme_eige
     BOOST_TEST(top.residuals[i] <= 1e-9);
     BOOST_TEST(bottom.residuals[i] <= 1e-9);
   }
-  VecDestroy(&e), VecDestroy(&column), MatDestroy(&dense), VecDestroy(&theta);
 }
 
 // The distributed results equal a one-rank computation of the same problem to rounding, and a
@@ -127,26 +126,24 @@ BOOST_AUTO_TEST_CASE(results_agree_across_rank_counts_and_repeat_bitwise) {
 
   auto run = [&](MPI_Comm comm, const data::Dataset& d) {
     objective::Objective f(comm, arch, d);
-    Vec theta = f.create_vec(), g, v, hv;
-    VecDuplicate(theta, &g), VecDuplicate(theta, &v), VecDuplicate(theta, &hv);
+    core::OwnedVec theta(f.create_vec()), g, v, hv;
+    VecDuplicate(theta, g.out()), VecDuplicate(theta, v.out()), VecDuplicate(theta, hv.out());
     f.initial_parameters(theta);
     VecCopy(theta, v);  // any fixed direction will do
     const double loss = f.gradient(theta, g);
     f.curvature_product(Curvature::hessian, theta, v, hv);
     std::vector<double> out{loss};
-    for (Vec x : {g, hv}) {
-      Mat wrap;  // gather through a one-column dense matrix
+    for (Vec x : {g.get(), hv.get()}) {
+      core::OwnedMat wrap;  // gather through a one-column dense matrix
       PetscInt n = 0;
       VecGetLocalSize(x, &n);
       const double* a;
       VecGetArrayRead(x, &a);
-      MatCreateDense(comm, n, PETSC_DECIDE, f.n_params(), 1, const_cast<double*>(a), &wrap);
+      MatCreateDense(comm, n, PETSC_DECIDE, f.n_params(), 1, const_cast<double*>(a), wrap.out());
       const std::vector<double> all = testing::replicate_dense(wrap);
       out.insert(out.end(), all.begin(), all.end());
-      MatDestroy(&wrap);
       VecRestoreArrayRead(x, &a);
     }
-    VecDestroy(&theta), VecDestroy(&g), VecDestroy(&v), VecDestroy(&hv);
     return out;
   };
   const std::vector<double> distributed = run(PETSC_COMM_WORLD, shard);

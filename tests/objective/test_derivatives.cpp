@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
 #include "model/predict.hpp"
 #include "objective/finite_differences.hpp"
 #include "core/rng.hpp"
@@ -60,8 +61,8 @@ void random_direction(Vec v, std::uint64_t seed) {
 
 // θ ± h·e_i for every i: the full central-difference gradient.
 void fd_gradient(objective::Objective& f, Vec theta, Vec fd, double h) {
-  Vec t;
-  VecDuplicate(theta, &t);
+  core::OwnedVec t;
+  VecDuplicate(theta, t.out());
   PetscInt begin = 0, end = 0;
   VecGetOwnershipRange(theta, &begin, &end);
   for (PetscInt i = 0; i < f.n_params(); ++i) {
@@ -76,7 +77,6 @@ void fd_gradient(objective::Objective& f, Vec theta, Vec fd, double h) {
     if (i >= begin && i < end) VecSetValue(fd, i, (plus - minus) / (2 * h), INSERT_VALUES);
   }
   VecAssemblyBegin(fd), VecAssemblyEnd(fd);
-  VecDestroy(&t);
 }
 
 }  // namespace
@@ -87,9 +87,9 @@ BOOST_DATA_TEST_CASE(gradient_and_hessian_match_central_differences,
   const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 17, 3, 4,
                                                          c.loss == model::Loss::cross_entropy);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec theta = f.create_vec(), g, fd, v, hv;
+  core::OwnedVec theta(f.create_vec()), g, fd, v, hv;
   f.initial_parameters(theta);
-  VecDuplicate(theta, &g), VecDuplicate(theta, &fd), VecDuplicate(theta, &v), VecDuplicate(theta, &hv);
+  VecDuplicate(theta, g.out()), VecDuplicate(theta, fd.out()), VecDuplicate(theta, v.out()), VecDuplicate(theta, hv.out());
 
   f.gradient(theta, g);
   fd_gradient(f, theta, fd, 1e-5);
@@ -100,7 +100,6 @@ BOOST_DATA_TEST_CASE(gradient_and_hessian_match_central_differences,
   objective::central_difference_hessian_product(f, theta, v, 1e-5, fd);
   BOOST_TEST(objective::relative_difference(fd, hv) <= 1e-6, c << ": H·v vs central differences of ∇L");
 
-  VecDestroy(&theta), VecDestroy(&g), VecDestroy(&fd), VecDestroy(&v), VecDestroy(&hv);
 }
 
 // For the mean squared error the Gauss–Newton product is Jᵀ(Jv)/N, and Jᵀu/N is the gradient
@@ -112,9 +111,9 @@ BOOST_DATA_TEST_CASE(gauss_newton_matches_jacobian_oracle,
   model::Architecture arch = architecture({activation, model::Loss::mse, true, true});
   data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 17, 3, 4, false);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec theta = f.create_vec(), v, gv, oracle, shifted;
+  core::OwnedVec theta(f.create_vec()), v, gv, oracle, shifted;
   f.initial_parameters(theta);
-  VecDuplicate(theta, &v), VecDuplicate(theta, &gv), VecDuplicate(theta, &oracle), VecDuplicate(theta, &shifted);
+  VecDuplicate(theta, v.out()), VecDuplicate(theta, gv.out()), VecDuplicate(theta, oracle.out()), VecDuplicate(theta, shifted.out());
   random_direction(v, 5);
   f.curvature_product(objective::Curvature::gauss_newton, theta, v, gv);
 
@@ -122,16 +121,15 @@ BOOST_DATA_TEST_CASE(gauss_newton_matches_jacobian_oracle,
   const double h = 1e-5;
   std::vector<double> all(f.n_params());
   auto replicated = [&](Vec x) {
-    Vec seq;
-    VecScatter scatter;
-    VecScatterCreateToAll(x, &scatter, &seq);
+    core::OwnedVec seq;
+    core::PetscHandle<VecScatter> scatter;
+    VecScatterCreateToAll(x, scatter.out(), seq.out());
     VecScatterBegin(scatter, x, seq, INSERT_VALUES, SCATTER_FORWARD);
     VecScatterEnd(scatter, x, seq, INSERT_VALUES, SCATTER_FORWARD);
     const double* a;
     VecGetArrayRead(seq, &a);
     std::vector<double> r(a, a + f.n_params());
     VecRestoreArrayRead(seq, &a);
-    VecScatterDestroy(&scatter), VecDestroy(&seq);
     return r;
   };
   const PetscInt n = train.n_local, k = 4;
@@ -145,5 +143,4 @@ BOOST_DATA_TEST_CASE(gauss_newton_matches_jacobian_oracle,
   objective::Objective g(PETSC_COMM_WORLD, arch, train);
   g.gradient(theta, oracle);
   BOOST_TEST(objective::relative_difference(gv, oracle) <= 1e-6, model::to_string(activation));
-  VecDestroy(&theta), VecDestroy(&v), VecDestroy(&gv), VecDestroy(&oracle), VecDestroy(&shifted);
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/petsc_handle.hpp"
 #include "data/synthetic.hpp"
 #include "objective/finite_differences.hpp"
 #include "support/dense.hpp"
@@ -12,32 +13,30 @@ using namespace terrain;
 
 namespace {
 std::vector<double> replicate(Vec x, PetscInt n) {
-  Mat wrap;
+  core::OwnedMat wrap;
   PetscInt local = 0;
   VecGetLocalSize(x, &local);
   const double* a;
   VecGetArrayRead(x, &a);
   MPI_Comm comm;
   PetscObjectGetComm(reinterpret_cast<PetscObject>(x), &comm);
-  MatCreateDense(comm, local, PETSC_DECIDE, n, 1, const_cast<double*>(a), &wrap);
+  MatCreateDense(comm, local, PETSC_DECIDE, n, 1, const_cast<double*>(a), wrap.out());
   std::vector<double> all = testing::replicate_dense(wrap);
-  MatDestroy(&wrap);
   VecRestoreArrayRead(x, &a);
   return all;
 }
 
 // loss, then gradient and H·θ, replicated.
 std::vector<double> evaluate(objective::Objective& f) {
-  Vec theta = f.create_vec(), g, hv;
-  VecDuplicate(theta, &g), VecDuplicate(theta, &hv);
+  core::OwnedVec theta(f.create_vec()), g, hv;
+  VecDuplicate(theta, g.out()), VecDuplicate(theta, hv.out());
   f.initial_parameters(theta);
   std::vector<double> out{f.gradient(theta, g)};
   f.curvature_product(objective::Curvature::hessian, theta, theta, hv);
-  for (Vec x : {g, hv}) {
+  for (Vec x : {g.get(), hv.get()}) {
     const std::vector<double> all = replicate(x, f.n_params());
     out.insert(out.end(), all.begin(), all.end());
   }
-  VecDestroy(&theta), VecDestroy(&g), VecDestroy(&hv);
   return out;
 }
 }  // namespace

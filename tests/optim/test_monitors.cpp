@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 
+#include "core/petsc_handle.hpp"
 #include "data/synthetic.hpp"
 #include "objective/curvature_operator.hpp"
 #include "optim/monitor.hpp"
@@ -19,22 +20,21 @@ std::vector<double> dense_hessian(objective::Objective& f, Vec theta) {
   const PetscInt N = f.n_params();
   PetscInt n = 0;
   VecGetLocalSize(theta, &n);
-  Mat identity, dense;
-  MatCreateDense(PETSC_COMM_WORLD, n, PETSC_DECIDE, N, N, nullptr, &identity);
+  core::OwnedMat identity, dense;
+  MatCreateDense(PETSC_COMM_WORLD, n, PETSC_DECIDE, N, N, nullptr, identity.out());
   PetscInt begin = 0, end = 0;
   MatGetOwnershipRange(identity, &begin, &end);
   for (PetscInt i = begin; i < end; ++i) MatSetValue(identity, i, i, 1.0, INSERT_VALUES);
   MatAssemblyBegin(identity, MAT_FINAL_ASSEMBLY), MatAssemblyEnd(identity, MAT_FINAL_ASSEMBLY);
-  MatMatMult(H.mat(), identity, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &dense);
+  MatMatMult(H.mat(), identity, MAT_INITIAL_MATRIX, PETSC_DEFAULT, dense.out());
   std::vector<double> h = testing::replicate_dense(dense);
-  MatDestroy(&identity), MatDestroy(&dense);
   return h;
 }
 
 std::vector<double> replicate(Vec x) {
-  Vec all;
-  VecScatter to_all;
-  VecScatterCreateToAll(x, &to_all, &all);
+  core::OwnedVec all;
+  core::PetscHandle<VecScatter> to_all;
+  VecScatterCreateToAll(x, to_all.out(), all.out());
   VecScatterBegin(to_all, x, all, INSERT_VALUES, SCATTER_FORWARD);
   VecScatterEnd(to_all, x, all, INSERT_VALUES, SCATTER_FORWARD);
   PetscInt n = 0;
@@ -43,7 +43,6 @@ std::vector<double> replicate(Vec x) {
   VecGetArrayRead(all, &a);
   std::vector<double> v(a, a + n);
   VecRestoreArrayRead(all, &a);
-  VecScatterDestroy(&to_all), VecDestroy(&all);
   return v;
 }
 
@@ -69,8 +68,8 @@ BOOST_AUTO_TEST_CASE(gHg_and_the_predicted_change_match_the_dense_hessian) {
   config.monitor_lambda_max = true;
   config.lambda_max.tol = 1e-10;
   optim::Monitor monitor(f, p.data, config, p.arch.seed);
-  Vec theta = f.create_vec(), g;
-  VecDuplicate(theta, &g);
+  core::OwnedVec theta(f.create_vec()), g;
+  VecDuplicate(theta, g.out());
   f.initial_parameters(theta);
   optim::StepState s;
   s.lr = 0.3;
@@ -102,7 +101,6 @@ BOOST_AUTO_TEST_CASE(gHg_and_the_predicted_change_match_the_dense_hessian) {
              rows.lambda_max[0] << " vs " << top);
   BOOST_TEST(rows.lambda_max_residual[0] <= 1e-10 * std::abs(top));
   BOOST_TEST(rows.two_over_lr[0] == 2.0 / 0.3);
-  VecDestroy(&theta), VecDestroy(&g);
 }
 
 BOOST_AUTO_TEST_CASE(lambda_max_warm_starts_cost_fewer_products) {
@@ -111,8 +109,8 @@ BOOST_AUTO_TEST_CASE(lambda_max_warm_starts_cost_fewer_products) {
   optim::LambdaMaxSettings settings;
   settings.tol = 1e-8;
   optim::LambdaMaxTracker tracker(f, settings, 5);
-  Vec theta = f.create_vec(), g;
-  VecDuplicate(theta, &g);
+  core::OwnedVec theta(f.create_vec()), g;
+  VecDuplicate(theta, g.out());
   f.initial_parameters(theta);
   const optim::LambdaMaxEstimate cold = tracker.estimate(theta);
   // A small gradient step moves the top eigenvector a little.
@@ -130,7 +128,6 @@ BOOST_AUTO_TEST_CASE(lambda_max_warm_starts_cost_fewer_products) {
   BOOST_TEST(std::abs(warm.value - top) <= 1e-9 * std::abs(top));
   BOOST_TEST(warm.hv < cold.hv, "warm " << warm.hv << " H.v, cold " << cold.hv);
   BOOST_TEST_MESSAGE("lambda_max: cold " << cold.hv << " H.v, warm " << warm.hv << " H.v");
-  VecDestroy(&theta), VecDestroy(&g);
 }
 
 BOOST_AUTO_TEST_CASE(minibatch_rows_measure_the_full_training_set) {
@@ -140,8 +137,8 @@ BOOST_AUTO_TEST_CASE(minibatch_rows_measure_the_full_training_set) {
   optim::TrainConfig config;
   config.batch = 5;
   optim::Monitor monitor(full, p.data, config, p.arch.seed);
-  Vec theta = full.create_vec(), g;
-  VecDuplicate(theta, &g);
+  core::OwnedVec theta(full.create_vec()), g;
+  VecDuplicate(theta, g.out());
   full.initial_parameters(theta);
   batch.use_batch({0, 7, 9, 21, 36});
   optim::StepState s;
@@ -158,5 +155,4 @@ BOOST_AUTO_TEST_CASE(minibatch_rows_measure_the_full_training_set) {
   BOOST_TEST(rows.batch_loss[0] == s.loss);
   BOOST_TEST(std::abs(rows.grad_norm[0] - norm) <= 1e-14 * norm);
   BOOST_TEST(rows.temperature[0] == 0.2 / 10.0);
-  VecDestroy(&theta), VecDestroy(&g);
 }

@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
 #include "data/load_data.hpp"
 #include "objective/curvature_operator.hpp"
 #include "objective/replicated.hpp"
@@ -58,15 +59,14 @@ std::array<int, 3> dense_inertia(objective::Objective& f, Vec theta, double tol)
 struct SmallTanh {
   data::Data data;
   std::unique_ptr<objective::Objective> f;
-  Vec theta = nullptr;
+  core::OwnedVec theta;
   explicit SmallTanh(MPI_Comm comm) : data(teacher_data(comm)) {
     f = std::make_unique<objective::Objective>(
         comm, test::network({3, 2, 2}, model::Activation::tanh, model::Loss::mse), data.train);
-    theta = f->create_vec();
+    theta.reset(f->create_vec());
     f->initial_parameters(theta);
     test::descend(*f, theta, 3000, 0.5);
   }
-  ~SmallTanh() { VecDestroy(&theta); }
 };
 
 }  // namespace
@@ -140,7 +140,7 @@ BOOST_AUTO_TEST_CASE(linear_least_squares_in_one_step) {
   objective::Objective f(PETSC_COMM_WORLD,
                          test::network({3, 2}, model::Activation::linear, model::Loss::mse),
                          d.train);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   f.initial_parameters(theta);
   optim::NewtonSettings s;
   s.eta_max = s.eta_min = 1e-14;  // exact linear solves: the claim is about the Newton step
@@ -173,7 +173,6 @@ BOOST_AUTO_TEST_CASE(linear_least_squares_in_one_step) {
     diff = std::max(diff, std::abs(got[6 + k] - aty[3 + 4 * k]));
   }
   BOOST_TEST(diff <= 1e-10);
-  VecDestroy(&theta);
 }
 
 // A 1-2-1 linear network without biases, L = (1/2n) Σ(a·(w x) − y)²: the origin is a critical
@@ -184,7 +183,7 @@ BOOST_AUTO_TEST_CASE(newton_converges_to_a_saddle) {
   objective::Objective f(
       PETSC_COMM_WORLD, test::network({1, 2, 1}, model::Activation::linear, model::Loss::mse, false),
       d.train);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   const PetscInt idx[4] = {0, 1, 2, 3};
   const double start[4] = {0.01, -0.02, 0.015, 0.005};
   TERRAIN_PETSC(VecSetValues(theta, 4, idx, start, INSERT_VALUES));
@@ -198,7 +197,6 @@ BOOST_AUTO_TEST_CASE(newton_converges_to_a_saddle) {
   const auto c = dense_inertia(f, theta, 1e-9);
   BOOST_TEST(c[0] == 2);
   BOOST_TEST(c[2] == 2);
-  VecDestroy(&theta);
 }
 
 // Near a degenerate critical point (ReLU nets: every rescaling w → cw, a → a/c is flat, so H is
@@ -216,7 +214,7 @@ BOOST_AUTO_TEST_CASE(stays_at_a_degenerate_critical_point) {
     model::Architecture arch = test::network({1, 2, 1}, model::Activation::relu, model::Loss::mse);
     arch.seed = seed;
     objective::Objective f(PETSC_COMM_WORLD, arch, d.train);
-    Vec theta = f.create_vec(), start = f.create_vec();
+    core::OwnedVec theta(f.create_vec()), start(f.create_vec());
     f.initial_parameters(theta);
     const double g0 = test::descend(f, theta, 40000, 0.05);
     BOOST_TEST_REQUIRE(g0 <= 1e-8, "seed " << seed);
@@ -240,7 +238,5 @@ BOOST_AUTO_TEST_CASE(stays_at_a_degenerate_critical_point) {
     TERRAIN_PETSC(VecNorm(start, NORM_INFINITY, &moved));
     BOOST_TEST(moved <= 1e-6, "seed " << seed << ": moved " << moved);
     BOOST_TEST(std::abs(f.loss(theta) - loss0) <= 1e-12 * loss0, "seed " << seed);
-    TERRAIN_PETSC(VecDestroy(&theta));
-    TERRAIN_PETSC(VecDestroy(&start));
   }
 }

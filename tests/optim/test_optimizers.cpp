@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "core/petsc_handle.hpp"
 #include "optim/minibatch_sampler.hpp"
 #include "optim/optimizer.hpp"
 #include "optim/schedule.hpp"
@@ -44,9 +45,9 @@ namespace {
 // updates with the gradient held fixed, gathered to every rank.
 std::vector<double> updated(const optim::OptimizerSettings& o, int steps, double lr, double scale) {
   const PetscInt n = 5;
-  Vec theta, grad;
-  VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, n, &theta);
-  VecDuplicate(theta, &grad);
+  core::OwnedVec theta, grad;
+  VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, n, theta.out());
+  VecDuplicate(theta, grad.out());
   for (PetscInt i = 0; i < n; ++i) {
     VecSetValue(theta, i, (i % 2 ? -1.0 : 1.0) * double(i + 1), INSERT_VALUES);
     VecSetValue(grad, i, i == 2 ? -1.0 : 0.5 / double(i + 1), INSERT_VALUES);
@@ -56,16 +57,15 @@ std::vector<double> updated(const optim::OptimizerSettings& o, int steps, double
     optim::Optimizer opt(o, theta);
     for (int t = 0; t < steps; ++t) opt.step(theta, grad, lr, t, scale);
   }
-  Vec all;
-  VecScatter to_all;
-  VecScatterCreateToAll(theta, &to_all, &all);
+  core::OwnedVec all;
+  core::PetscHandle<VecScatter> to_all;
+  VecScatterCreateToAll(theta, to_all.out(), all.out());
   VecScatterBegin(to_all, theta, all, INSERT_VALUES, SCATTER_FORWARD);
   VecScatterEnd(to_all, theta, all, INSERT_VALUES, SCATTER_FORWARD);
   const double* a;
   VecGetArrayRead(all, &a);
   std::vector<double> out(a, a + n);
   VecRestoreArrayRead(all, &a);
-  VecScatterDestroy(&to_all), VecDestroy(&all), VecDestroy(&theta), VecDestroy(&grad);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
 #include "data/load_data.hpp"
 #include "objective/curvature_operator.hpp"
 #include "objective/replicated.hpp"
@@ -34,7 +35,7 @@ BOOST_AUTO_TEST_CASE(sfn_on_a_convex_quadratic_is_the_newton_step) {
                          test::network({3, 2}, model::Activation::linear, model::Loss::mse),
                          d.train);
   const PetscInt n = f.n_params();
-  Vec theta = f.create_vec(), g = f.create_vec(), dir = f.create_vec();
+  core::OwnedVec theta(f.create_vec()), g(f.create_vec()), dir(f.create_vec());
   f.initial_parameters(theta);
   f.gradient(theta, g);
   const optim::SaddleFreeDirection s = optim::saddle_free_direction(f, theta, g, {n, 0.0}, dir);
@@ -54,7 +55,6 @@ BOOST_AUTO_TEST_CASE(sfn_on_a_convex_quadratic_is_the_newton_step) {
     scale = std::max(scale, std::abs(x[i]));
   }
   BOOST_TEST(test::world_max(diff) <= 1e-10 * scale);
-  VecDestroy(&theta), VecDestroy(&g), VecDestroy(&dir);
 }
 
 // The origin of a 1-2-1 linear network without biases is a strict saddle of index 2 (the dense
@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(sfn_leaves_a_saddle_that_newton_converges_to) {
   objective::Objective f(
       PETSC_COMM_WORLD, test::network({1, 2, 1}, model::Activation::linear, model::Loss::mse, false),
       d.train);
-  Vec theta = f.create_vec(), g = f.create_vec(), dir = f.create_vec();
+  core::OwnedVec theta(f.create_vec()), g(f.create_vec()), dir(f.create_vec());
   TERRAIN_PETSC(VecSet(theta, 0.0));
   const double saddle_loss = f.loss(theta);
   {
@@ -105,7 +105,6 @@ BOOST_AUTO_TEST_CASE(sfn_leaves_a_saddle_that_newton_converges_to) {
   TERRAIN_PETSC(VecNorm(theta, NORM_2, &norm));
   BOOST_TEST(norm > 0.5);
   BOOST_TEST(loss < 0.9 * saddle_loss, loss << " vs the saddle's " << saddle_loss);
-  VecDestroy(&theta), VecDestroy(&g), VecDestroy(&dir);
 }
 
 // -train_optimizer sfn: the run interrupted after 10 steps and continued is bitwise the run

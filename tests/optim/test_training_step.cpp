@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 
+#include "core/petsc_handle.hpp"
 #include "optim/trainer.hpp"
 #include "training_support.hpp"
 
@@ -21,9 +22,9 @@ OneStep one_step(optim::TrainConfig config, const optim::RunSpec& spec, const da
   config.validate();
   optim::Trainer trainer(PETSC_COMM_WORLD, spec.arch, data, config, false);
   trainer.objective().initial_parameters(trainer.theta());
-  Vec theta0, g;
-  VecDuplicate(trainer.theta(), &theta0);
-  VecDuplicate(trainer.theta(), &g);
+  core::OwnedVec theta0, g;
+  VecDuplicate(trainer.theta(), theta0.out());
+  VecDuplicate(trainer.theta(), g.out());
   VecCopy(trainer.theta(), theta0);
   trainer.objective().gradient(theta0, g);
   trainer.run([](PetscInt) {}, [] { return false; });
@@ -33,7 +34,6 @@ OneStep one_step(optim::TrainConfig config, const optim::RunSpec& spec, const da
   VecNorm(g, NORM_2, &r.grad_norm);
   VecDot(theta0, g, &r.dot);
   r.rows = trainer.pending_rows();
-  VecDestroy(&theta0), VecDestroy(&g);
   return r;
 }
 }  // namespace

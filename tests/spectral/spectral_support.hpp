@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "model/architecture.hpp"
 #include "objective/dense_assembly.hpp"
 #include "objective/objective.hpp"
@@ -30,8 +31,8 @@ inline model::Architecture network(std::vector<PetscInt> widths, model::Activati
 
 // `steps` of θ ← θ − lr ∇L(θ); returns the final gradient norm.
 inline double descend(objective::Objective& f, Vec theta, PetscInt steps, double lr) {
-  Vec g;
-  TERRAIN_PETSC(VecDuplicate(theta, &g));
+  core::OwnedVec g;
+  TERRAIN_PETSC(VecDuplicate(theta, g.out()));
   double norm = 0;
   for (PetscInt s = 0; s <= steps; ++s) {
     f.gradient(theta, g);
@@ -39,7 +40,6 @@ inline double descend(objective::Objective& f, Vec theta, PetscInt steps, double
     TERRAIN_PETSC(VecAXPY(theta, -lr, g));
   }
   TERRAIN_PETSC(VecNorm(g, NORM_2, &norm));
-  TERRAIN_PETSC(VecDestroy(&g));
   return norm;
 }
 
@@ -47,9 +47,8 @@ inline double descend(objective::Objective& f, Vec theta, PetscInt steps, double
 inline std::vector<double> gathered_dense(Mat op) {
   PetscInt N = 0;
   TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
-  Mat dense = objective::assemble_dense(op, 64);
+  core::OwnedMat dense(objective::assemble_dense(op, 64));
   std::vector<double> h = testing::replicate_dense(dense);
-  TERRAIN_PETSC(MatDestroy(&dense));
   for (PetscInt i = 0; i < N; ++i)
     for (PetscInt j = 0; j < i; ++j)
       h[i + j * N] = h[j + i * N] = 0.5 * (h[i + j * N] + h[j + i * N]);

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
 #include "data/synthetic.hpp"
 #include "objective/curvature_operator.hpp"
 #include "objective/restricted_operator.hpp"
@@ -36,7 +37,7 @@ std::vector<double> block_eigenvalues(const std::vector<double>& h, PetscInt N, 
 BOOST_AUTO_TEST_CASE(layer_blocks_match_lapack_on_the_dense_blocks) {
   const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 40, 3, 2, false);
   objective::Objective f(PETSC_COMM_WORLD, kArch, train);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   f.initial_parameters(theta);
   test::descend(f, theta, 200, 0.2);
   objective::CurvatureOperator H(f, theta, objective::Curvature::hessian);
@@ -47,7 +48,7 @@ BOOST_AUTO_TEST_CASE(layer_blocks_match_lapack_on_the_dense_blocks) {
   spectral::BlockSettings settings;
   settings.block = 5;
   settings.extreme.nev = 2;
-  Mat dense = objective::assemble_dense(H.mat(), 32);
+  core::OwnedMat dense(objective::assemble_dense(H.mat(), 32));
   const auto from_products =
       spectral::layer_block_spectra(H.mat(), nullptr, f.network().layout(), settings);
   const auto from_dense =
@@ -55,7 +56,6 @@ BOOST_AUTO_TEST_CASE(layer_blocks_match_lapack_on_the_dense_blocks) {
   settings.dense_max = 0;
   const auto extreme =
       spectral::layer_block_spectra(H.mat(), nullptr, f.network().layout(), settings);
-  TERRAIN_PETSC(MatDestroy(&dense));
 
   BOOST_TEST_REQUIRE(from_products.size() == 3u);
   PetscInt covered = 0;
@@ -86,21 +86,20 @@ BOOST_AUTO_TEST_CASE(layer_blocks_match_lapack_on_the_dense_blocks) {
     }
   }
   BOOST_TEST(covered == N);  // the blocks tile the parameter vector
-  TERRAIN_PETSC(VecDestroy(&theta));
 }
 
 BOOST_AUTO_TEST_CASE(restricted_operator_products_agree) {
   const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 40, 3, 2, false);
   objective::Objective f(PETSC_COMM_WORLD, kArch, train);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   f.initial_parameters(theta);
   objective::CurvatureOperator H(f, theta, objective::Curvature::hessian);
   const std::vector<double> h = test::gathered_dense(H.mat());
   const PetscInt N = f.n_params(), begin = 7, end = 31;
   objective::RestrictedOperator R(H.mat(), begin, end);
   // MatMult with e_j equals column j of the block, on every rank's rows.
-  Vec e, y;
-  TERRAIN_PETSC(MatCreateVecs(R.mat(), &e, &y));
+  core::OwnedVec e, y;
+  TERRAIN_PETSC(MatCreateVecs(R.mat(), e.out(), y.out()));
   PetscInt lo = 0, hi = 0;
   TERRAIN_PETSC(VecGetOwnershipRange(y, &lo, &hi));
   double worst = 0;
@@ -117,9 +116,6 @@ BOOST_AUTO_TEST_CASE(restricted_operator_products_agree) {
     TERRAIN_PETSC(VecRestoreArrayRead(y, &a));
   }
   BOOST_TEST(test::world_max(worst) <= 1e-13 * test::max_abs(h));
-  TERRAIN_PETSC(VecDestroy(&e));
-  TERRAIN_PETSC(VecDestroy(&y));
-  TERRAIN_PETSC(VecDestroy(&theta));
 }
 
 BOOST_AUTO_TEST_CASE(shard_lambda_max_is_that_of_each_ranks_rows) {
@@ -127,7 +123,7 @@ BOOST_AUTO_TEST_CASE(shard_lambda_max_is_that_of_each_ranks_rows) {
   const data::Dataset shard = data::synthetic_dataset(PETSC_COMM_WORLD, n, 3, 2, false);
   const data::Dataset whole = data::synthetic_dataset(PETSC_COMM_SELF, n, 3, 2, false);
   objective::Objective f(PETSC_COMM_WORLD, kArch, shard);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   f.initial_parameters(theta);
   test::descend(f, theta, 100, 0.2);
   spectral::EigenSettings settings;
@@ -139,9 +135,9 @@ BOOST_AUTO_TEST_CASE(shard_lambda_max_is_that_of_each_ranks_rows) {
   BOOST_TEST(s.full == 1.5);
 
   // Every rank recomputes every shard on its own: the rows PETSc's split gives rank r.
-  VecScatter gather;
-  Vec all;
-  TERRAIN_PETSC(VecScatterCreateToAll(theta, &gather, &all));
+  core::PetscHandle<VecScatter> gather;
+  core::OwnedVec all;
+  TERRAIN_PETSC(VecScatterCreateToAll(theta, gather.out(), all.out()));
   TERRAIN_PETSC(VecScatterBegin(gather, theta, all, INSERT_VALUES, SCATTER_FORWARD));
   TERRAIN_PETSC(VecScatterEnd(gather, theta, all, INSERT_VALUES, SCATTER_FORWARD));
   objective::Objective serial(PETSC_COMM_SELF, kArch, whole);
@@ -163,16 +159,13 @@ BOOST_AUTO_TEST_CASE(shard_lambda_max_is_that_of_each_ranks_rows) {
   BOOST_TEST(s.min <= s.mean);
   BOOST_TEST(s.mean <= s.max);
   BOOST_TEST((size == 1 ? s.std == 0.0 : s.std > 0.0));
-  TERRAIN_PETSC(VecScatterDestroy(&gather));
-  TERRAIN_PETSC(VecDestroy(&all));
-  TERRAIN_PETSC(VecDestroy(&theta));
 }
 
 BOOST_AUTO_TEST_CASE(empty_shards_are_an_input_error) {
   // 2 samples on 3 ranks leave one rank without data (at 1 and 2 ranks every rank has some).
   const data::Dataset shard = data::synthetic_dataset(PETSC_COMM_WORLD, 2, 3, 2, false);
   objective::Objective f(PETSC_COMM_WORLD, kArch, shard);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   f.initial_parameters(theta);
   int size = 1;
   MPI_Comm_size(PETSC_COMM_WORLD, &size);
@@ -183,5 +176,4 @@ BOOST_AUTO_TEST_CASE(empty_shards_are_an_input_error) {
   else
     BOOST_CHECK_NO_THROW(spectral::shard_spread(kArch, shard, theta, objective::Curvature::hessian,
                                                 spectral::EigenSettings{}, 0.0));
-  TERRAIN_PETSC(VecDestroy(&theta));
 }

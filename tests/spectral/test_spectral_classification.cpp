@@ -13,6 +13,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
 #include "data/synthetic.hpp"
 #include "objective/curvature_operator.hpp"
 #include "spectral/analysis.hpp"
@@ -87,7 +88,7 @@ BOOST_AUTO_TEST_CASE(origin_of_a_shallow_linear_network_is_a_saddle_of_index_2h)
       test::network({2, h, 2}, model::Activation::linear, model::Loss::mse, false);
   const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 37, 2, 2, false);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   TERRAIN_PETSC(VecSet(theta, 0.0));
   spectral::Analysis analysis(f, train, theta, spectral::EigenOptions{}, exact_options());
   const spectral::SpectrumReport& r = analysis.run();
@@ -118,7 +119,6 @@ BOOST_AUTO_TEST_CASE(origin_of_a_shallow_linear_network_is_a_saddle_of_index_2h)
   // The extreme ends see the same ±σ₁ (h-fold: Krylov–Schur finds the copies through rounding).
   BOOST_TEST(std::abs(r.extreme->largest.values.front() - sigma[0]) <= 1e-9);
   BOOST_TEST(std::abs(r.extreme->smallest.values.front() + sigma[0]) <= 1e-9);
-  TERRAIN_PETSC(VecDestroy(&theta));
 }
 
 BOOST_AUTO_TEST_CASE(origin_of_a_deep_linear_network_is_degenerate) {
@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(origin_of_a_deep_linear_network_is_degenerate) {
       test::network({2, 4, 4, 2}, model::Activation::linear, model::Loss::mse, false);
   const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 37, 2, 2, false);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   TERRAIN_PETSC(VecSet(theta, 0.0));
   spectral::SpectrumOptions options = exact_options();
   options.zero_atol = 1e-12;  // H = 0 exactly: τ needs a floor
@@ -137,7 +137,6 @@ BOOST_AUTO_TEST_CASE(origin_of_a_deep_linear_network_is_degenerate) {
   BOOST_TEST(r.sylvester->inertia.n_zero == f.n_params());
   BOOST_TEST((r.classification.kind == PointKind::degenerate));
   BOOST_TEST(r.classification.critical);
-  TERRAIN_PETSC(VecDestroy(&theta));
 }
 
 BOOST_AUTO_TEST_CASE(relu_rescaling_gives_zero_eigenvalues_at_a_trained_point) {
@@ -146,10 +145,10 @@ BOOST_AUTO_TEST_CASE(relu_rescaling_gives_zero_eigenvalues_at_a_trained_point) {
       test::network({1, h, 1}, model::Activation::relu, model::Loss::mse);
   const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 6, 1, 1, false);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec theta = f.create_vec(), g, t, ht;
-  TERRAIN_PETSC(VecDuplicate(theta, &g));
-  TERRAIN_PETSC(VecDuplicate(theta, &t));
-  TERRAIN_PETSC(VecDuplicate(theta, &ht));
+  core::OwnedVec theta(f.create_vec()), g, t, ht;
+  TERRAIN_PETSC(VecDuplicate(theta, g.out()));
+  TERRAIN_PETSC(VecDuplicate(theta, t.out()));
+  TERRAIN_PETSC(VecDuplicate(theta, ht.out()));
   f.initial_parameters(theta);
   const model::LayerBlock in = f.network().layout().layer(0), out = f.network().layout().layer(1);
 
@@ -174,12 +173,12 @@ BOOST_AUTO_TEST_CASE(relu_rescaling_gives_zero_eigenvalues_at_a_trained_point) {
         TERRAIN_PETSC(VecSetValue(t, index[k], sign[k] * th, INSERT_VALUES));
         TERRAIN_PETSC(VecSetValue(ht, index[k], sign[k] * gr, INSERT_VALUES));  // A_jᵀ∇L
       }
-      for (Vec v : {t, ht}) {
+      for (Vec v : {t.get(), ht.get()}) {
         TERRAIN_PETSC(VecAssemblyBegin(v));
         TERRAIN_PETSC(VecAssemblyEnd(v));
       }
-      Vec product;
-      TERRAIN_PETSC(VecDuplicate(t, &product));
+      core::OwnedVec product;
+      TERRAIN_PETSC(VecDuplicate(t, product.out()));
       TERRAIN_PETSC(MatMult(H.mat(), t, product));
       double norm = 0;
       TERRAIN_PETSC(VecNorm(product, NORM_2, &norm));
@@ -187,7 +186,6 @@ BOOST_AUTO_TEST_CASE(relu_rescaling_gives_zero_eigenvalues_at_a_trained_point) {
       TERRAIN_PETSC(VecAXPY(product, 1.0, ht));  // H t + Aᵀ∇L
       TERRAIN_PETSC(VecNorm(product, NORM_2, &norm));
       worst = std::max(worst, norm);
-      TERRAIN_PETSC(VecDestroy(&product));
     }
     BOOST_TEST(worst <= 1e-12 * std::max(scale, 1.0),
                where << ": |H A theta + A^T grad| = " << worst);
@@ -209,5 +207,4 @@ BOOST_AUTO_TEST_CASE(relu_rescaling_gives_zero_eigenvalues_at_a_trained_point) {
   BOOST_TEST((r.classification.kind == PointKind::degenerate));
   BOOST_TEST(r.classification.critical);
   BOOST_TEST(r.classification.text.find("degenerate") == 0u, r.classification.text);
-  for (Vec* v : {&theta, &g, &t, &ht}) TERRAIN_PETSC(VecDestroy(v));
 }

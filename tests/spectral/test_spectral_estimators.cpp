@@ -9,10 +9,13 @@
 //   - the same probes, hence the same estimates, at every rank count.
 // The probes are fixed (seeded), so every check passes or fails deterministically.
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
+#include "core/random_vec.hpp"
 #include "data/synthetic.hpp"
 #include "objective/curvature_operator.hpp"
 #include "spectral/columns.hpp"
@@ -29,19 +32,18 @@ namespace {
 struct Problem {
   data::Dataset train;
   std::unique_ptr<objective::Objective> f;
-  Vec theta = nullptr;
+  core::OwnedVec theta;
   std::unique_ptr<objective::CurvatureOperator> H;
   Problem(MPI_Comm comm, std::vector<PetscInt> widths, PetscInt n, PetscInt steps) {
     const model::Architecture arch =
         test::network(widths, model::Activation::tanh, model::Loss::cross_entropy);
     train = data::synthetic_dataset(comm, n, widths.front(), widths.back(), true);
     f = std::make_unique<objective::Objective>(comm, arch, train);
-    theta = f->create_vec();
+    theta.reset(f->create_vec());
     f->initial_parameters(theta);
     test::descend(*f, theta, steps, 0.3);
     H = std::make_unique<objective::CurvatureOperator>(*f, theta, objective::Curvature::hessian);
   }
-  ~Problem() { VecDestroy(&theta); }
   Mat op() const { return H->mat(); }
 };
 
@@ -72,15 +74,14 @@ BOOST_AUTO_TEST_CASE(trace_estimates_are_within_three_standard_errors) {
   BOOST_TEST(std::abs(t.hutchpp - trace) <= 3 * t.hutchpp_stderr,
              "Hutch++ " << t.hutchpp << " +- " << t.hutchpp_stderr << " vs " << trace);
   // The samples are zᵀHz of the documented probes (ids 0, 1, …), and the estimate is their mean.
-  Mat Z = spectral::rademacher_probes(p.op(), 60, 5, 0), HZ;
-  TERRAIN_PETSC(MatMatMult(p.op(), Z, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &HZ));
+  const core::OwnedMat Z = spectral::rademacher_probes(p.op(), 60, 5, 0);
+  core::OwnedMat HZ;
+  TERRAIN_PETSC(MatMatMult(p.op(), Z, MAT_INITIAL_MATRIX, PETSC_DEFAULT, HZ.out()));
   const std::vector<double> samples = spectral::column_dots(Z, HZ);
   for (std::size_t i = 0; i < samples.size(); ++i)
     BOOST_TEST(std::abs(samples[i] - t.samples[i]) <= 1e-12 * std::abs(trace), "sample " << i);
   BOOST_TEST(std::abs(t.hutchinson - std::accumulate(samples.begin(), samples.end(), 0.0) / 60) <=
              1e-12 * std::abs(trace));
-  TERRAIN_PETSC(MatDestroy(&Z));
-  TERRAIN_PETSC(MatDestroy(&HZ));
   // With a few dominant eigenvalues Hutch++ is the sharper estimator for the same products.
   BOOST_TEST(t.hutchpp_stderr < t.hutchinson_stderr);
   // And the standard errors are honest: not absurdly larger than the actual error spread.
@@ -92,21 +93,18 @@ BOOST_AUTO_TEST_CASE(quadrature_reproduces_the_probe_moments_exactly) {
   const PetscInt probes = 4, steps = 12;
   PetscInt N = 0;
   TERRAIN_PETSC(MatGetSize(p.op(), &N, nullptr));
-  Mat Z = spectral::density_probes(p.op(), probes, 9);
+  const core::OwnedMat Z = spectral::density_probes(p.op(), probes, 9);
   const std::vector<spectral::Tridiagonal> t = spectral::lanczos(p.op(), Z, steps);
   // zᵀHʲz for j = 1..4 by explicit products.
   std::vector<std::vector<double>> explicit_moments;
-  Mat V = nullptr, W = nullptr;
-  TERRAIN_PETSC(MatDuplicate(Z, MAT_COPY_VALUES, &V));
+  core::OwnedMat V, W;
+  TERRAIN_PETSC(MatDuplicate(Z, MAT_COPY_VALUES, V.out()));
   for (int j = 1; j <= 4; ++j) {
-    TERRAIN_PETSC(MatMatMult(p.op(), V, MAT_INITIAL_MATRIX, PETSC_DEFAULT, &W));
+    TERRAIN_PETSC(MatMatMult(p.op(), V, MAT_INITIAL_MATRIX, PETSC_DEFAULT, W.out()));
     // zᵀHʲz = (H^⌈j/2⌉z)ᵀ(H^⌊j/2⌋z): use z·(Hʲz) directly, it is exact enough for 1e-10.
     explicit_moments.push_back(spectral::column_dots(Z, W));
-    TERRAIN_PETSC(MatDestroy(&V));
-    V = W;
+    V = std::move(W);
   }
-  TERRAIN_PETSC(MatDestroy(&V));
-  TERRAIN_PETSC(MatDestroy(&Z));
   for (PetscInt k = 0; k < probes; ++k) {
     const spectral::Quadrature q = spectral::gauss_quadrature(t[k]);
     BOOST_TEST(std::abs(std::accumulate(q.weights.begin(), q.weights.end(), 0.0) - 1.0) <= 1e-13);
@@ -204,4 +202,54 @@ BOOST_AUTO_TEST_CASE(estimates_agree_across_rank_counts) {
   for (std::size_t i = 0; i < serial.size(); ++i)
     worst = std::max(worst, std::abs(distributed[i] - serial[i]) / std::abs(serial[i]));
   BOOST_TEST(test::world_max(worst) <= 1e-9, "rank-count disagreement " << worst);
+}
+
+namespace {
+double vec_dot(Vec a, Vec b) {
+  double r = 0;
+  TERRAIN_PETSC(VecDot(a, b, &r));
+  return r;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(lanczos_on_a_diagonal_operator_is_exact_and_orthonormal) {
+  // A = diag(1, …, n): n steps give T with exactly A's eigenvalues, and V is orthonormal.
+  const PetscInt n = 12;
+  core::OwnedVec start;
+  TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, n, start.out()));
+  core::fill_random(start, core::Distribution::normal, 3, core::Stream::probe);
+  PetscInt begin = 0, end = 0;
+  TERRAIN_PETSC(VecGetOwnershipRange(start, &begin, &end));
+  const spectral::Apply diagonal = [&](Vec x, Vec y) {
+    TERRAIN_PETSC(VecCopy(x, y));
+    double* a = nullptr;
+    TERRAIN_PETSC(VecGetArray(y, &a));
+    for (PetscInt i = begin; i < end; ++i) a[i - begin] *= double(i + 1);
+    TERRAIN_PETSC(VecRestoreArray(y, &a));
+  };
+  spectral::LanczosSettings settings;
+  settings.max_steps = n;
+  spectral::LanczosRun run = spectral::lanczos(diagonal, start, settings);
+  BOOST_TEST_REQUIRE(run.t.alpha.size() == std::size_t(n));
+  BOOST_TEST(run.t.beta.size() == std::size_t(n - 1));
+  BOOST_TEST_REQUIRE(run.basis.size() == std::size_t(n));
+  double worst = 0;
+  for (PetscInt i = 0; i < n; ++i)
+    for (PetscInt j = 0; j <= i; ++j)
+      worst = std::max(worst, std::abs(vec_dot(run.basis[i], run.basis[j]) - (i == j ? 1.0 : 0.0)));
+  BOOST_TEST(worst <= 1e-13);
+  const spectral::Quadrature q = spectral::gauss_quadrature(run.t);
+  for (PetscInt k = 0; k < n; ++k) BOOST_TEST(std::abs(q.nodes[k] - double(k + 1)) <= 1e-10);
+
+  // The stopping test ends the run where it says.
+  settings.stop = [](const spectral::Tridiagonal& t, double) { return t.alpha.size() == 3; };
+  const spectral::LanczosRun short_run = spectral::lanczos(diagonal, start, settings);
+  BOOST_TEST(short_run.t.alpha.size() == 3u);
+  BOOST_TEST(short_run.t.beta.size() == 2u);
+  BOOST_TEST(short_run.basis.size() == 3u);
+  for (std::size_t k = 0; k < 3; ++k) BOOST_TEST(short_run.t.alpha[k] == run.t.alpha[k]);
+
+  // A zero start is an error, not a NaN.
+  TERRAIN_PETSC(VecSet(start, 0.0));
+  BOOST_CHECK_THROW(spectral::lanczos(diagonal, start, settings), core::Error);
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
 #include "data/synthetic.hpp"
 #include "objective/curvature_operator.hpp"
 #include "spectral/extreme_eigenvalues.hpp"
@@ -39,13 +40,12 @@ const std::vector<Case> kCases = all_cases();
 
 // ‖A v − λ v‖ with one MatMult, independent of the residuals extreme_eigenpairs reports.
 double residual(Mat A, Vec v, double lambda) {
-  Vec av;
-  TERRAIN_PETSC(VecDuplicate(v, &av));
+  core::OwnedVec av;
+  TERRAIN_PETSC(VecDuplicate(v, av.out()));
   TERRAIN_PETSC(MatMult(A, v, av));
   TERRAIN_PETSC(VecAXPY(av, -lambda, v));
   double r = 0;
   TERRAIN_PETSC(VecNorm(av, NORM_2, &r));
-  TERRAIN_PETSC(VecDestroy(&av));
   return r;
 }
 
@@ -54,7 +54,7 @@ void check_against_lapack(Mat op, const std::string& what) {
   const PetscInt N = static_cast<PetscInt>(all.size());
   spectral::EigenSettings settings;
   settings.nev = 4;
-  std::vector<Vec> top_vectors, bottom_vectors;
+  core::VecList top_vectors, bottom_vectors;
   const auto top = spectral::extreme_eigenpairs(op, spectral::End::largest, settings, &top_vectors);
   const auto bottom =
       spectral::extreme_eigenpairs(op, spectral::End::smallest, settings, &bottom_vectors);
@@ -74,8 +74,6 @@ void check_against_lapack(Mat op, const std::string& what) {
                  what << ": reported residual " << reported << ", recomputed " << recomputed);
     }
   }
-  for (Vec& v : top_vectors) VecDestroy(&v);
-  for (Vec& v : bottom_vectors) VecDestroy(&v);
 }
 
 }  // namespace
@@ -87,14 +85,13 @@ BOOST_DATA_TEST_CASE(extreme_eigenpairs_match_lapack, boost::unit_test::data::xr
   const data::Dataset train =
       data::synthetic_dataset(PETSC_COMM_WORLD, 40, 3, 3, c.loss == model::Loss::cross_entropy);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   f.initial_parameters(theta);
   if (c.trained) test::descend(f, theta, 300, 0.2);
   objective::CurvatureOperator H(f, theta, Curvature::hessian);
   std::ostringstream what;
   what << c;
   check_against_lapack(H.mat(), what.str());
-  TERRAIN_PETSC(VecDestroy(&theta));
 }
 
 BOOST_AUTO_TEST_CASE(gauss_newton_eigenpairs_match_lapack) {
@@ -102,7 +99,7 @@ BOOST_AUTO_TEST_CASE(gauss_newton_eigenpairs_match_lapack) {
       test::network({3, 6, 5, 3}, model::Activation::tanh, model::Loss::cross_entropy);
   const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 100, 3, 3, true);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   f.initial_parameters(theta);
   objective::CurvatureOperator G(f, theta, Curvature::gauss_newton);
   const std::vector<double> all = test::dense_spectrum(G.mat());
@@ -120,7 +117,6 @@ BOOST_AUTO_TEST_CASE(gauss_newton_eigenpairs_match_lapack) {
     BOOST_TEST(std::abs(top.values[i] - all[N - 1 - i]) <= 1e-8);
     BOOST_TEST(top.residuals[i] <= 1e-9);
   }
-  TERRAIN_PETSC(VecDestroy(&theta));
 }
 
 // The distributed operator and a one-rank copy of the whole problem give the same extreme
@@ -134,13 +130,12 @@ BOOST_AUTO_TEST_CASE(extreme_eigenvalues_agree_across_rank_counts_and_settings) 
   settings.nev = 6;
   auto solve = [&](MPI_Comm comm, const data::Dataset& d) {
     objective::Objective f(comm, arch, d);
-    Vec theta = f.create_vec();
+    core::OwnedVec theta(f.create_vec());
     f.initial_parameters(theta);
     test::descend(f, theta, 100, 0.3);
     objective::CurvatureOperator H(f, theta, Curvature::hessian);
     auto top = spectral::extreme_eigenpairs(H.mat(), spectral::End::largest, settings);
     auto bottom = spectral::extreme_eigenpairs(H.mat(), spectral::End::smallest, settings);
-    TERRAIN_PETSC(VecDestroy(&theta));
     top.values.insert(top.values.end(), bottom.values.begin(), bottom.values.end());
     return top.values;
   };
@@ -180,8 +175,8 @@ PetscErrorCode diagonal_mult(Mat A, Vec x, Vec y) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(operators_without_matmatmult_get_residuals_column_by_column) {
-  Mat A;
-  TERRAIN_PETSC(MatCreateShell(PETSC_COMM_WORLD, PETSC_DECIDE, PETSC_DECIDE, 50, 50, nullptr, &A));
+  core::OwnedMat A;
+  TERRAIN_PETSC(MatCreateShell(PETSC_COMM_WORLD, PETSC_DECIDE, PETSC_DECIDE, 50, 50, nullptr, A.out()));
   TERRAIN_PETSC(MatShellSetOperation(A, MATOP_MULT, reinterpret_cast<void (*)(void)>(diagonal_mult)));
   TERRAIN_PETSC(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE));
   spectral::EigenSettings settings;
@@ -192,5 +187,4 @@ BOOST_AUTO_TEST_CASE(operators_without_matmatmult_get_residuals_column_by_column
     BOOST_TEST(std::abs(top.values[i] - (50 - i)) <= 1e-9);
     BOOST_TEST(top.residuals[i] <= 1e-9);
   }
-  TERRAIN_PETSC(MatDestroy(&A));
 }

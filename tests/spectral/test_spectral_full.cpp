@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/petsc_handle.hpp"
 #include "data/synthetic.hpp"
 #include "objective/curvature_operator.hpp"
 #include "spectral/analysis.hpp"
@@ -39,13 +40,13 @@ const std::vector<Point> kPoints = {
 
 // A distributed dense symmetric matrix Q diag(d) Q with the Householder reflection
 // Q = I − 2 u uᵀ/‖u‖², so the eigenvalues are exactly d but no entry shows them.
-Mat reflected_diagonal(const std::vector<double>& d) {
+core::OwnedMat reflected_diagonal(const std::vector<double>& d) {
   const PetscInt N = static_cast<PetscInt>(d.size());
   std::vector<double> u(N);
   double uu = 0;
   for (PetscInt i = 0; i < N; ++i) uu += (u[i] = 1.0 + 0.37 * i) * u[i];
-  Mat A;
-  TERRAIN_PETSC(MatCreateDense(PETSC_COMM_WORLD, PETSC_DECIDE, PETSC_DECIDE, N, N, nullptr, &A));
+  core::OwnedMat A;
+  TERRAIN_PETSC(MatCreateDense(PETSC_COMM_WORLD, PETSC_DECIDE, PETSC_DECIDE, N, N, nullptr, A.out()));
   PetscInt begin = 0, end = 0;
   TERRAIN_PETSC(MatGetOwnershipRange(A, &begin, &end));
   // (Q D Q)_ij = d_i δ_ij − 2u_i u_j (d_i + d_j)/uu + 4 u_i u_j (Σ_k d_k u_k²)/uu².
@@ -75,7 +76,7 @@ BOOST_DATA_TEST_CASE(dense_eigenvalues_and_both_inertias_agree,
   const data::Dataset train =
       data::synthetic_dataset(PETSC_COMM_WORLD, 30, 3, 3, p.loss == model::Loss::cross_entropy);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   f.initial_parameters(theta);
   test::descend(f, theta, p.steps, 0.2);
   objective::CurvatureOperator H(f, theta, Curvature::hessian);
@@ -83,17 +84,16 @@ BOOST_DATA_TEST_CASE(dense_eigenvalues_and_both_inertias_agree,
   const double scale = test::max_abs(lapack);
 
   // Assembly block sizes do not matter, and the result is symmetric to rounding.
-  Mat dense = objective::assemble_dense(H.mat(), 7);
+  core::OwnedMat dense(objective::assemble_dense(H.mat(), 7));
   const double asymmetry = objective::asymmetry(dense);
   BOOST_TEST(asymmetry <= 1e-13, p << ": asymmetry " << asymmetry);
   {
-    Mat one_block = objective::assemble_dense(H.mat(), 1000);
+    core::OwnedMat one_block(objective::assemble_dense(H.mat(), 1000));
     const std::vector<double> a = testing::replicate_dense(dense),
                               b = testing::replicate_dense(one_block);
     double diff = 0;
     for (std::size_t i = 0; i < a.size(); ++i) diff = std::max(diff, std::abs(a[i] - b[i]));
     BOOST_TEST(diff <= 1e-14 * scale, p << ": block size changes the matrix by " << diff);
-    TERRAIN_PETSC(MatDestroy(&one_block));
   }
 
   for (auto solver : {spectral::DenseSolver::scalapack, spectral::DenseSolver::slepc}) {
@@ -116,15 +116,13 @@ BOOST_DATA_TEST_CASE(dense_eigenvalues_and_both_inertias_agree,
                  << sylvester.n_neg << "/" << sylvester.n_zero << "/" << sylvester.n_pos);
     BOOST_TEST(from_values.n_neg + from_values.n_zero + from_values.n_pos == f.n_params());
   }
-  TERRAIN_PETSC(MatDestroy(&dense));
-  TERRAIN_PETSC(VecDestroy(&theta));
 }
 
 BOOST_AUTO_TEST_CASE(inertia_of_matrices_with_known_counts) {
   // 3 negative, 4 zero (two of them at ±1e-12, inside τ = 1e-6), 5 positive.
   const std::vector<double> d = {-2.0,   -1.0, -1e-3, 0.0, 0.0, 1e-12,
                                  -1e-12, 1e-3, 0.5,   1.0, 2.0, 7.0};
-  Mat A = reflected_diagonal(d);
+  core::OwnedMat A(reflected_diagonal(d));
   for (auto solver : {spectral::DenseSolver::scalapack, spectral::DenseSolver::slepc}) {
     const spectral::Inertia c =
         spectral::inertia_from_eigenvalues(spectral::dense_eigenvalues(A, solver), 1e-6);
@@ -141,7 +139,6 @@ BOOST_AUTO_TEST_CASE(inertia_of_matrices_with_known_counts) {
   BOOST_TEST(wide.n_neg == 2);
   BOOST_TEST(wide.n_zero == 6);
   BOOST_TEST(wide.n_pos == 4);
-  TERRAIN_PETSC(MatDestroy(&A));
 }
 
 BOOST_AUTO_TEST_CASE(full_spectrum_agrees_across_rank_counts) {
@@ -151,15 +148,13 @@ BOOST_AUTO_TEST_CASE(full_spectrum_agrees_across_rank_counts) {
   const data::Dataset whole = data::synthetic_dataset(PETSC_COMM_SELF, 50, 2, 2, false);
   auto spectrum = [&](MPI_Comm comm, const data::Dataset& d) {
     objective::Objective f(comm, arch, d);
-    Vec theta = f.create_vec();
+    core::OwnedVec theta(f.create_vec());
     f.initial_parameters(theta);
     test::descend(f, theta, 200, 0.2);
     objective::CurvatureOperator H(f, theta, Curvature::hessian);
-    Mat dense = objective::assemble_dense(H.mat(), 16);
+    core::OwnedMat dense(objective::assemble_dense(H.mat(), 16));
     const std::vector<double> values =
         spectral::dense_eigenvalues(dense, spectral::DenseSolver::automatic);
-    TERRAIN_PETSC(MatDestroy(&dense));
-    TERRAIN_PETSC(VecDestroy(&theta));
     return values;
   };
   const std::vector<double> distributed = spectrum(PETSC_COMM_WORLD, shard);
@@ -177,7 +172,7 @@ BOOST_AUTO_TEST_CASE(dense_hessian_above_the_limit_is_an_input_error_naming_the_
       test::network({2, 10, 2}, model::Activation::tanh, model::Loss::mse);
   const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 20, 2, 2, false);
   objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  Vec theta = f.create_vec();
+  core::OwnedVec theta(f.create_vec());
   f.initial_parameters(theta);
   spectral::EigenOptions eigen;
   for (bool inertia : {false, true}) {
@@ -193,5 +188,4 @@ BOOST_AUTO_TEST_CASE(dense_hessian_above_the_limit_is_an_input_error_naming_the_
              m.find("52 parameters") != std::string::npos;
     });
   }
-  TERRAIN_PETSC(VecDestroy(&theta));
 }
