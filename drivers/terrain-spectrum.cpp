@@ -26,6 +26,7 @@ static const char help[] =
 
 #include "core/error.hpp"
 #include "core/session.hpp"
+#include "io/file_maintenance.hpp"
 #include "study/point_input.hpp"
 #include "spectral/spectrum_file.hpp"
 #include "spectral/analysis.hpp"
@@ -59,9 +60,9 @@ class SpectrumStudy {
   void setup() {
     in_ = study::load_point_input(PETSC_COMM_WORLD, options_.input, options_.step,
                                       options_.data_from_run);
-    const bool same = options_.output == options_.input;
+    in_place_ = io::same_file(options_.output, options_.input);  // however it is spelled
     output_ = std::make_unique<io::RunFile>(
-        same ? io::RunFile::open_update(PETSC_COMM_WORLD, options_.input)
+        in_place_ ? io::RunFile::open_update(PETSC_COMM_WORLD, options_.input)
              : io::RunFile::create(PETSC_COMM_WORLD, options_.output));
     PetscPrintf(PETSC_COMM_WORLD, "terrain-spectrum: %s, %s\n", in_->describe().c_str(),
                 spectral::to_string(eigen_.op));
@@ -76,7 +77,7 @@ class SpectrumStudy {
 
   void output_results() {
     io::RunFile& file = *output_;
-    if (options_.output != options_.input) {  // a new, self-contained file
+    if (!in_place_) {  // a new, self-contained file
       study::write_point_file(file, in_->data, in_->arch, in_->theta);
     }
     const spectral::SpectrumReport& r = analysis_->report();
@@ -92,6 +93,7 @@ class SpectrumStudy {
   spectral::EigenOptions eigen_;
   std::unique_ptr<study::PointInput> in_;
   std::unique_ptr<io::RunFile> output_;
+  bool in_place_ = false;  // -output is the -input file: add to it instead of writing a new one
   std::unique_ptr<spectral::Analysis> analysis_;
 };
 

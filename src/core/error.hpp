@@ -43,9 +43,10 @@ void check_all(MPI_Comm comm, bool ok, const std::string& message);
 void check_all_bounded(MPI_Comm comm, bool ok, const std::string& message,
                        const std::function<void()>& before_abort);
 
-// HDF5 1.10 cannot recover from a file whose close failed (a full disk): closing it again, as
-// its shutdown in MPI_Finalize does, crashes. io calls this after such a failure so that the
-// driver leaves without finalizing (run_driver), exiting 1 on every rank instead of crashing.
+// HDF5 1.10 cannot recover from a written file whose flush failed (a full disk): closing it,
+// again or for the first time in its shutdown at MPI_Finalize, crashes. io calls this when a
+// close failed or a written file is left open by an error, so that the driver leaves without
+// finalizing (run_driver), exiting 1 on every rank instead of crashing.
 void note_unrecoverable_library_state() noexcept;
 bool library_state_unrecoverable() noexcept;
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "io/file_maintenance.hpp"
 #include "core/options.hpp"
 #include "core/session.hpp"
 
@@ -117,7 +118,9 @@ EmbedOptions EmbedOptions::from_options() {
   core::require_option(g.input, "-input");
   core::require_option(g.output, "-output");
   TERRAIN_CHECK(!o.input.empty() && !o.output.empty(), "-input and -output must name files");
-  TERRAIN_CHECK(o.output != o.input, "-output must differ from -input (" << o.input << ")");
+  TERRAIN_CHECK(!io::same_file(o.output, o.input),
+                "-output " << o.output << " is the -input file " << o.input
+                           << " (terrain-embed writes a new run file)");
   TERRAIN_CHECK(g.mode, "-embed_mode is required: split, features, reduce or compare");
   if (o.name.empty()) o.name = to_string(o.mode);
   TERRAIN_CHECK(o.name.find('/') == std::string::npos && o.name != "." && o.name != "..",
@@ -155,7 +158,8 @@ EmbedOptions EmbedOptions::from_options() {
   if (o.mode == Mode::compare) {
     TERRAIN_CHECK(g.reference && !o.reference.empty(),
                   "-embed_mode compare needs -embed_reference (the other network's run file)");
-    TERRAIN_CHECK(o.reference != o.output, "-output must differ from -embed_reference");
+    TERRAIN_CHECK(!io::same_file(o.reference, o.output),
+                  "-output " << o.output << " is the -embed_reference file " << o.reference);
   }
   return o;
 }

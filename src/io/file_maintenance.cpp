@@ -16,6 +16,12 @@ namespace terrain::io {
 
 namespace fs = std::filesystem;
 
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec);
+  return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+
 void copy_atomically(MPI_Comm comm, const std::string& from, const std::string& to) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);

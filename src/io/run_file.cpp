@@ -100,6 +100,10 @@ void RunFile::discard() noexcept {
     MPI_Finalized(&finalized);
     const bool unwinding = std::uncaught_exceptions() > uncaught_;
     if (!finalized && !unwinding && H5Fclose(file_) < 0) core::note_unrecoverable_library_state();
+    // A written file left open while unwinding would be flushed by HDF5's shutdown in
+    // MPI_Finalize, which crashes when that flush fails (a full disk): the driver leaves
+    // without finalizing instead (core::run_driver).
+    if (!finalized && unwinding && writable_) core::note_unrecoverable_library_state();
     file_ = H5I_INVALID_HID;
   }
   if (!temp_.empty()) {
@@ -156,7 +160,9 @@ void RunFile::commit() {
   require_writable();
   const herr_t closed = H5Fclose(file_);
   file_ = H5I_INVALID_HID;
-  if (closed < 0) core::note_unrecoverable_library_state();  // see abandon()
+  // HDF5 1.10 crashes on any further close of a file whose close failed, its shutdown in
+  // MPI_Finalize included: the driver leaves without finalizing (core::run_driver).
+  if (closed < 0) core::note_unrecoverable_library_state();
   ensure(closed >= 0, "cannot close " + temp_);
   bool ok = true;
   std::string why;
@@ -197,29 +203,9 @@ void RunFile::ensure(bool ok, const std::string& what) const {
   // If this rank's failure left the others inside an HDF5 collective, check_all aborts the job:
   // remove the temporary first so that a full disk is not left full.
   const std::string temp = rank_ == 0 ? temp_ : std::string();
-  try {
-    core::check_all_bounded(comm_, ok, message, [temp] {
-      if (!temp.empty()) std::remove(temp.c_str());
-    });
-  } catch (const core::InputError&) {
-    // Every rank is here: a written file is abandoned now, collectively, while the ranks agree.
-    // Left open, HDF5 would flush it again at MPI_Finalize and crash on the full disk.
-    if (writable_) const_cast<RunFile*>(this)->abandon();
-    throw;
-  }
-}
-
-void RunFile::abandon() noexcept {
-  if (file_ >= 0) {
-    // After a failed close HDF5 1.10 crashes on any further close of the file, its shutdown's
-    // included: leave it alone and let the driver exit without finalizing.
-    if (H5Fclose(file_) < 0) {
-      H5Eclear2(H5E_DEFAULT);
-      core::note_unrecoverable_library_state();
-    }
-    file_ = H5I_INVALID_HID;
-  }
-  discard();
+  core::check_all_bounded(comm_, ok, message, [temp] {
+    if (!temp.empty()) std::remove(temp.c_str());
+  });
 }
 
 hid_t RunFile::id() const {

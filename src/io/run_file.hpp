@@ -161,8 +161,6 @@ class RunFile {
   void read_block(const std::string& dataset, const std::vector<hsize_t>& offset,
                   const std::vector<hsize_t>& count, double* values) const;
   void discard() noexcept;
-  // Closes a written file after a failure all ranks agreed on and deletes its temporary.
-  void abandon() noexcept;
 
   MPI_Comm comm_ = MPI_COMM_NULL;
   int rank_ = 0;

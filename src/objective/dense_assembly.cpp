@@ -53,7 +53,7 @@ core::OwnedMat assemble_dense(Mat op, PetscInt block) {
     TERRAIN_PETSC(MatDenseGetLDA(Y, &ldy));
     TERRAIN_PETSC(MatDenseGetArrayRead(Y, &y));
     TERRAIN_PETSC(MatDenseGetArray(H, &h));
-    for (PetscInt c = 0; c < b; ++c)
+    for (PetscInt c = 0; n > 0 && c < b; ++c)  // a rank may own no rows (null arrays)
       std::memcpy(h + (j0 + c) * ldh, y + c * ldy, sizeof(double) * n);
     TERRAIN_PETSC(MatDenseRestoreArray(H, &h));
     TERRAIN_PETSC(MatDenseRestoreArrayRead(Y, &y));
@@ -101,7 +101,7 @@ core::OwnedMat dense_diagonal_block(Mat A, PetscInt begin, PetscInt end) {
   TERRAIN_PETSC(MatDenseGetLDA(B, &ldb));
   TERRAIN_PETSC(MatDenseGetArrayRead(A, &a));
   TERRAIN_PETSC(MatDenseGetArrayWrite(B, &b));
-  for (PetscInt c = 0; c < p; ++c)
+  for (PetscInt c = 0; n > 0 && c < p; ++c)  // a rank may hold none of the block (null arrays)
     std::memcpy(b + c * ldb, a + (begin + c) * lda + (first - row_begin), sizeof(double) * n);
   TERRAIN_PETSC(MatDenseRestoreArrayWrite(B, &b));
   TERRAIN_PETSC(MatDenseRestoreArrayRead(A, &a));

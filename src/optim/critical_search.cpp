@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "io/file_maintenance.hpp"
 #include "core/petsc_handle.hpp"
 #include "core/options.hpp"
 #include "core/progress.hpp"
@@ -149,8 +150,9 @@ CriticalOptions CriticalOptions::from_options() {
   core::require_option(output_set, "-output");
   TERRAIN_CHECK(!o.input.empty(), "-input must name a file");
   TERRAIN_CHECK(!o.output.empty(), "-output must name a file");
-  TERRAIN_CHECK(o.output != o.input,
-                "-output must differ from -input (terrain-critical writes a new run file)");
+  TERRAIN_CHECK(!io::same_file(o.output, o.input),
+                "-output " << o.output << " is the -input file " << o.input
+                           << " (terrain-critical writes a new run file)");
   TERRAIN_CHECK(o.step >= -1, "-critical_step must be a saved step or -1, got " << o.step);
   TERRAIN_CHECK(!o.name.empty() && o.name.find('/') == std::string::npos,
                 "-critical_name must be a non-empty name without '/'");

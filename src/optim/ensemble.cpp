@@ -92,7 +92,7 @@ void run_ensemble(MPI_Comm world, const data::DataConfig& data_config, const Run
   TERRAIN_CHECK(train.init_file.empty(),
                 "-model_init_file cannot start an ensemble (its widths and "
                 "seeds differ per run)");
-  TERRAIN_CHECK(train.restart.empty() || train.output == train.restart,
+  TERRAIN_CHECK(train.restart.empty() || io::same_file(train.output, train.restart),
                 "an ensemble continues in place: give -restart without a different -output");
   const std::string output = train.output, directory = output + ".runs";
 

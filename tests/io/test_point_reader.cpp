@@ -7,6 +7,7 @@
 #include "io/point_reader.hpp"
 #include "io/run_schema.hpp"
 #include "io/scratch.hpp"
+#include "support/filled_vec.hpp"
 #include "model/parameter_layout.hpp"
 
 using namespace terrain;
@@ -26,34 +27,25 @@ model::Architecture architecture() {
   return a;  // 13 parameters
 }
 
-Vec filled(double offset) {
-  Vec v;
-  TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, 13, &v));
-  PetscInt begin = 0, end = 0;
-  TERRAIN_PETSC(VecGetOwnershipRange(v, &begin, &end));
-  for (PetscInt i = begin; i < end; ++i)
-    TERRAIN_PETSC(VecSetValue(v, i, offset + i, INSERT_VALUES));
-  TERRAIN_PETSC(VecAssemblyBegin(v));
-  TERRAIN_PETSC(VecAssemblyEnd(v));
-  return v;
-}
+core::OwnedVec filled(double offset) { return testing::filled_vec(13, offset); }
 
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(points_from_params_and_from_snapshots) {
   const std::string path = scratch("run.h5");
   const model::Architecture arch = architecture();
-  Vec final_params = filled(1000), snapshot[3] = {filled(0), filled(10), filled(20)};
+  const core::OwnedVec final_params = filled(1000);
+  const core::OwnedVec snapshot[3] = {filled(0), filled(10), filled(20)};
   {
     RunFile file = RunFile::create(PETSC_COMM_WORLD, path);
     io::write_header(file);
     io::write_model(file, arch, model::ParameterLayout(arch));
     io::write_params(file, final_params);
-    for (Vec v : snapshot) file.append_vec("/trajectory/params", v);
+    for (const core::OwnedVec& v : snapshot) file.append_vec("/trajectory/params", v);
     file.append_1d("/trajectory/params_step", std::vector<std::int64_t>{0, 50, 100});
     file.commit();
   }
-  Vec theta = filled(-1);
+  const core::OwnedVec theta = filled(-1);
   auto first_entry = [&](PetscInt step) {
     io::read_point(PETSC_COMM_WORLD, path, arch, step, theta);
     double x = 0;
@@ -83,12 +75,9 @@ BOOST_AUTO_TEST_CASE(points_from_params_and_from_snapshots) {
                         (MessageHas{bare, "no /trajectory/params", "-spectrum_step 50"}));
   model::Architecture other = arch;
   other.widths = {2, 4, 1};
-  Vec wrong;
-  TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, 17, &wrong));
+  const core::OwnedVec wrong = testing::filled_vec(17, 0);
   BOOST_CHECK_EXCEPTION(io::read_point(PETSC_COMM_WORLD, path, other, 50, wrong), core::InputError,
                         (MessageHas{path, "-model_widths 2,3,1"}));
-  for (Vec* v : {&final_params, &snapshot[0], &snapshot[1], &snapshot[2], &theta, &wrong})
-    TERRAIN_PETSC(VecDestroy(v));
 }
 
 BOOST_AUTO_TEST_CASE(recorded_data_options) {

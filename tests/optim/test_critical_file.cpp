@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "optim/critical_file.hpp"
+#include "core/petsc_handle.hpp"
 #include "io/scratch.hpp"
 
 using namespace terrain;
@@ -42,8 +43,8 @@ optim::CriticalRecord sample() {
 BOOST_AUTO_TEST_CASE(critical_record_round_trip) {
   const std::string path = test::scratch("critical.h5");
   const optim::CriticalRecord w = sample();
-  Vec start = nullptr;
-  TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, 7, &start));
+  core::OwnedVec start;
+  TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, 7, start.out()));
   TERRAIN_PETSC(VecSet(start, 2.5));
   {
     io::RunFile f = io::RunFile::create(PETSC_COMM_WORLD, path);
@@ -80,7 +81,6 @@ BOOST_AUTO_TEST_CASE(critical_record_round_trip) {
   const std::vector<double> s = f.read_doubles("/critical/sfn/start_params").values;
   BOOST_TEST(s == std::vector<double>(7, 2.5), boost::test_tools::per_element());
   f.close();
-  VecDestroy(&start);
 }
 
 BOOST_AUTO_TEST_CASE(columns_of_different_length_are_refused) {

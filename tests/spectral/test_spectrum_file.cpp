@@ -8,6 +8,7 @@
 
 #include "io/run_schema.hpp"
 #include "io/scratch.hpp"
+#include "support/filled_vec.hpp"
 #include "spectral/spectrum_file.hpp"
 #include "model/parameter_layout.hpp"
 
@@ -22,17 +23,7 @@ BOOST_TEST_GLOBAL_FIXTURE(ScratchCleanup);
 
 namespace {
 
-Vec filled(double offset) {
-  Vec v;
-  TERRAIN_PETSC(VecCreateMPI(PETSC_COMM_WORLD, PETSC_DECIDE, 13, &v));
-  PetscInt begin = 0, end = 0;
-  TERRAIN_PETSC(VecGetOwnershipRange(v, &begin, &end));
-  for (PetscInt i = begin; i < end; ++i)
-    TERRAIN_PETSC(VecSetValue(v, i, offset + i, INSERT_VALUES));
-  TERRAIN_PETSC(VecAssemblyBegin(v));
-  TERRAIN_PETSC(VecAssemblyEnd(v));
-  return v;
-}
+core::OwnedVec filled(double offset) { return testing::filled_vec(13, offset); }
 
 spectral::SpectrumReport sample_report() {
   spectral::SpectrumReport r;
@@ -94,7 +85,7 @@ spectral::SpectrumReport sample_report() {
 BOOST_AUTO_TEST_CASE(report_round_trip) {
   const std::string path = scratch("report.h5");
   const spectral::SpectrumReport r = sample_report();
-  Vec v1 = filled(0), v2 = filled(100);
+  const core::OwnedVec v1 = filled(0), v2 = filled(100);
   {
     RunFile file = RunFile::create(PETSC_COMM_WORLD, path);
     io::write_header(file);
@@ -144,8 +135,6 @@ BOOST_AUTO_TEST_CASE(report_round_trip) {
   BOOST_TEST(
       (file.shape("/spectrum/analysis/smallest_vectors") == std::vector<std::size_t>{1, 13}));
   file.close();
-  TERRAIN_PETSC(VecDestroy(&v1));
-  TERRAIN_PETSC(VecDestroy(&v2));
 }
 
 BOOST_AUTO_TEST_CASE(a_second_report_of_the_same_name_replaces_the_first) {
