@@ -119,8 +119,8 @@ EmbedOptions EmbedOptions::from_options() {
   core::require_option(g.output, "-output");
   TERRAIN_CHECK(!o.input.empty() && !o.output.empty(), "-input and -output must name files");
   TERRAIN_CHECK(!io::same_file(o.output, o.input),
-                "-output " << o.output << " is the -input file " << o.input
-                           << " (terrain-embed writes a new run file)");
+                "-output must differ from -input: " << o.output << " is the file " << o.input
+                                                   << " (terrain-embed writes a new run file)");
   TERRAIN_CHECK(g.mode, "-embed_mode is required: split, features, reduce or compare");
   if (o.name.empty()) o.name = to_string(o.mode);
   TERRAIN_CHECK(o.name.find('/') == std::string::npos && o.name != "." && o.name != "..",
@@ -159,7 +159,8 @@ EmbedOptions EmbedOptions::from_options() {
     TERRAIN_CHECK(g.reference && !o.reference.empty(),
                   "-embed_mode compare needs -embed_reference (the other network's run file)");
     TERRAIN_CHECK(!io::same_file(o.reference, o.output),
-                  "-output " << o.output << " is the -embed_reference file " << o.reference);
+                  "-output must differ from -embed_reference: " << o.output << " is the file "
+                                                                 << o.reference);
   }
   return o;
 }

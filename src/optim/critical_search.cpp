@@ -151,8 +151,8 @@ CriticalOptions CriticalOptions::from_options() {
   TERRAIN_CHECK(!o.input.empty(), "-input must name a file");
   TERRAIN_CHECK(!o.output.empty(), "-output must name a file");
   TERRAIN_CHECK(!io::same_file(o.output, o.input),
-                "-output " << o.output << " is the -input file " << o.input
-                           << " (terrain-critical writes a new run file)");
+                "-output must differ from -input: " << o.output << " is the file " << o.input
+                                                   << " (terrain-critical writes a new run file)");
   TERRAIN_CHECK(o.step >= -1, "-critical_step must be a saved step or -1, got " << o.step);
   TERRAIN_CHECK(!o.name.empty() && o.name.find('/') == std::string::npos,
                 "-critical_name must be a non-empty name without '/'");

@@ -16,13 +16,13 @@ dir=$(basename "$work")
 
 cd "$work"
 for alias in ./in.h5 "../$dir/in.h5" link.h5 "$work//in.h5"; do
-  expect_error_from terrain-critical "1 3" "is the -input file" -input in.h5 -output "$alias"
-  expect_error_from terrain-embed "1 3" "is the -input file" -input in.h5 -output "$alias" \
+  expect_error_from terrain-critical "1 3" "-output must differ from -input" -input in.h5 -output "$alias"
+  expect_error_from terrain-embed "1 3" "-output must differ from -input" -input in.h5 -output "$alias" \
     -embed_mode split -embed_widths 1,5,1
   [ "$(md5sum < in.h5)" = "$good" ] || fail "-output $alias changed the input file"
 done
 cp in.h5 ref.h5
-expect_error_from terrain-embed "1" "is the -embed_reference file" -input in.h5 -output ./ref.h5 \
+expect_error_from terrain-embed "1" "-output must differ from -embed_reference" -input in.h5 -output ./ref.h5 \
   -embed_mode compare -embed_reference ref.h5
 [ "$(md5sum < ref.h5)" = "$good" ] || fail "the refused compare changed ref.h5"
 
