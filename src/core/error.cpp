@@ -85,9 +85,7 @@ bool wait_for_agreement(MPI_Request* request, bool failing) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
-}  // namespace
 
-namespace {
 // After the verdicts are reduced: every rank throws the lowest failing rank's message.
 void throw_first_failure(MPI_Comm comm, int rank, int first_bad, const std::string& message) {
   int length = rank == first_bad ? static_cast<int>(message.size()) : 0;

@@ -45,6 +45,14 @@ inline PetscErrorCode destroy(BV* h) { return BVDestroy(h); }
 // True between PetscInitialize and PetscFinalize: the only time an object may be destroyed.
 inline bool petsc_alive() noexcept { return PetscInitializeCalled && !PetscFinalizeCalled; }
 
+// The communicator of any PETSc object (Vec, Mat, EPS, ...).
+template <class T>
+MPI_Comm comm_of(T object) {
+  MPI_Comm comm;
+  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(object), &comm));
+  return comm;
+}
+
 template <class T>
 class PetscHandle {
  public:

@@ -202,9 +202,8 @@ void RunFile::ensure(bool ok, const std::string& what) const {
   }
   // If this rank's failure left the others inside an HDF5 collective, check_all aborts the job:
   // remove the temporary first so that a full disk is not left full.
-  const std::string temp = rank_ == 0 ? temp_ : std::string();
-  core::check_all_bounded(comm_, ok, message, [temp] {
-    if (!temp.empty()) std::remove(temp.c_str());
+  core::check_all_bounded(comm_, ok, message, [this] {
+    if (rank_ == 0 && !temp_.empty()) std::remove(temp_.c_str());
   });
 }
 

@@ -14,8 +14,7 @@ namespace terrain::objective {
 core::OwnedMat assemble_dense(Mat op, PetscInt block) {
   TERRAIN_CHECK(block >= 1,
                 "dense assembly: the block must have at least one column, got " << block);
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(op), &comm));
+  const MPI_Comm comm = core::comm_of(op);
   PetscInt N = 0, n = 0, begin = 0, end = 0;
   TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
   TERRAIN_PETSC(MatGetLocalSize(op, &n, nullptr));
@@ -87,8 +86,7 @@ double asymmetry(Mat A) {
 }
 
 core::OwnedMat dense_diagonal_block(Mat A, PetscInt begin, PetscInt end) {
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(A), &comm));
+  const MPI_Comm comm = core::comm_of(A);
   PetscInt row_begin = 0, row_end = 0, first = 0, last = 0, lda = 0, ldb = 0;
   TERRAIN_PETSC(MatGetOwnershipRange(A, &row_begin, &row_end));
   restricted_rows(A, begin, end, &first, &last);

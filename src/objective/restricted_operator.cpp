@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "objective/shell_product.hpp"
 
 namespace terrain::objective {
@@ -94,8 +95,7 @@ RestrictedOperator::RestrictedOperator(Mat op, PetscInt begin, PetscInt end)
                                                            << ") outside [0, " << N << ")");
   TERRAIN_PETSC(MatGetOwnershipRange(op, &row_begin, &row_end));
   restricted_rows(op, begin, end, &first, &last);
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(op), &comm));
+  const MPI_Comm comm = core::comm_of(op);
   auto ctx = std::make_unique<Context>(
       Context{core::OwnedMat(), first - row_begin, last - first, row_end - row_begin});
   TERRAIN_PETSC(PetscObjectReference(reinterpret_cast<PetscObject>(op)));

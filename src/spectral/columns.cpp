@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 
 namespace terrain::spectral {
 
@@ -46,8 +47,7 @@ std::vector<double> column_dots(Mat X, Mat Y) {
     for (PetscInt i = 0; i < n; ++i) dots[j] += x[i + j * ldx] * y[i + j * ldy];
   TERRAIN_PETSC(MatDenseRestoreArrayRead(Y, &y));
   TERRAIN_PETSC(MatDenseRestoreArrayRead(X, &x));
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(X), &comm));
+  const MPI_Comm comm = core::comm_of(X);
   if (m) MPI_Allreduce(MPI_IN_PLACE, dots.data(), static_cast<int>(m), MPI_DOUBLE, MPI_SUM, comm);
   return dots;
 }

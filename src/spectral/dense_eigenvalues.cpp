@@ -45,8 +45,7 @@ std::vector<double> scalapack_eigenvalues(Mat A) {
 }
 
 std::vector<double> slepc_eigenvalues(Mat A, std::string* used) {
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(A), &comm));
+  const MPI_Comm comm = core::comm_of(A);
   int size = 1;
   MPI_Comm_size(comm, &size);
   PetscInt N = 0;
@@ -140,8 +139,7 @@ std::vector<double> dense_eigenvalues(Mat A, DenseSolver solver, std::string* us
   // One call with no progress inside: a line at its start when it may take longer than the
   // progress interval (about (4/3) N^3 flops at a conservative 2 GFlop/s per rank), one at
   // its end when it did.
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(A), &comm));
+  const MPI_Comm comm = core::comm_of(A);
   int size = 1;
   MPI_Comm_size(comm, &size);
   PetscInt N = 0;

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "core/progress.hpp"
 #include "spectral/lanczos.hpp"
 #include "spectral/probes.hpp"
@@ -58,8 +59,7 @@ Density estimate_density(Mat op, const DensitySettings& s) {
   TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
   // The Lanczos runs report nothing while they run: a line at the start (the density is asked
   // for explicitly and costs probes x steps H.v) and one at the end when it took long.
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(op), &comm));
+  const MPI_Comm comm = core::comm_of(op);
   const std::string what = std::to_string(s.probes) + " probes x " +
                            std::to_string(std::min(s.steps, N)) + " Lanczos steps";
   core::Progress progress(comm, "SLQ density");

@@ -115,8 +115,7 @@ std::vector<double> residual_norms(Mat A, Mat V, const std::vector<double>& valu
     }
   TERRAIN_PETSC(MatDenseRestoreArrayRead(Y, &y));
   TERRAIN_PETSC(MatDenseRestoreArrayRead(V, &v));
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(A), &comm));
+  const MPI_Comm comm = core::comm_of(A);
   MPI_Allreduce(MPI_IN_PLACE, sums.data(), static_cast<int>(k), MPI_DOUBLE, MPI_SUM, comm);
   for (double& s : sums) s = std::sqrt(s);
   return sums;
@@ -127,8 +126,7 @@ Eigenpairs extreme_eigenpairs(Mat op, End end, const EigenSettings& settings,
   PetscInt n = 0, n_local = 0;
   TERRAIN_PETSC(MatGetSize(op, &n, nullptr));
   TERRAIN_PETSC(MatGetLocalSize(op, &n_local, nullptr));
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(op), &comm));
+  const MPI_Comm comm = core::comm_of(op);
   const PetscInt nev = std::min(settings.nev, n);
   core::PetscHandle<EPS> eps;
   TERRAIN_PETSC(EPSCreate(comm, eps.out()));

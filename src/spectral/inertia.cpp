@@ -23,8 +23,7 @@ namespace {
 // The upper triangle of A as MATSBAIJ (block size 1): what a symmetric LDLᵀ reads, at half the
 // memory of MATAIJ. Every entry is inserted, zeros included, so the diagonal can be shifted.
 core::OwnedMat upper_triangle(Mat A) {
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(A), &comm));
+  const MPI_Comm comm = core::comm_of(A);
   PetscInt N = 0, n = 0, begin = 0, end = 0, lda = 0;
   TERRAIN_PETSC(MatGetSize(A, &N, nullptr));
   TERRAIN_PETSC(MatGetLocalSize(A, &n, nullptr));
@@ -72,8 +71,7 @@ Inertia sylvester_inertia(Mat A, double tol) {
   TERRAIN_CHECK(tol > 0, "Sylvester inertia needs a positive tolerance, got " << tol);
   PetscInt N = 0;
   TERRAIN_PETSC(MatGetSize(A, &N, nullptr));
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(A), &comm));
+  const MPI_Comm comm = core::comm_of(A);
   int size = 1;
   MPI_Comm_size(comm, &size);
 

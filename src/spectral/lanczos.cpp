@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "spectral/columns.hpp"
 
 namespace terrain::spectral {
@@ -80,8 +81,7 @@ LanczosRun lanczos(const Apply& apply, Vec start, const LanczosSettings& setting
 }
 
 std::vector<Tridiagonal> lanczos(Mat op, Mat starts, PetscInt steps) {
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(op), &comm));
+  const MPI_Comm comm = core::comm_of(op);
   PetscInt N = 0, n = 0, runs = 0;
   TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
   TERRAIN_PETSC(MatGetLocalSize(op, &n, nullptr));

@@ -1,14 +1,14 @@
 #include "spectral/probes.hpp"
 
 #include "core/error.hpp"
+#include "core/petsc_handle.hpp"
 #include "core/random_vec.hpp"
 
 namespace terrain::spectral {
 
 core::OwnedMat rademacher_probes(Mat op, PetscInt m, std::uint64_t seed,
                                  std::uint64_t first_probe) {
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(op), &comm));
+  const MPI_Comm comm = core::comm_of(op);
   PetscInt N = 0, n = 0, begin = 0, end = 0, lda = 0;
   TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
   TERRAIN_PETSC(MatGetLocalSize(op, &n, nullptr));

@@ -12,8 +12,7 @@ namespace terrain::spectral {
 
 ShardSpread shard_spread(const model::Architecture& arch, const data::Dataset& train, Vec theta,
                          objective::Curvature kind, const EigenSettings& settings, double full) {
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(theta), &comm));
+  const MPI_Comm comm = core::comm_of(theta);
   int size = 1;
   MPI_Comm_size(comm, &size);
   long fewest = train.n_local;

@@ -47,8 +47,7 @@ std::vector<double> quadratic_forms(Mat op, PetscInt m, std::uint64_t seed, std:
 // fresh Rademacher probe first, so Q always has full rank and stays independent of the later
 // probes.
 void orthonormalize(Mat Y, std::uint64_t seed, std::uint64_t spare_probe) {
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(Y), &comm));
+  const MPI_Comm comm = core::comm_of(Y);
   PetscInt k = 0;
   TERRAIN_PETSC(MatGetSize(Y, nullptr, &k));
   core::OwnedVec v;
@@ -77,11 +76,6 @@ void orthonormalize(Mat Y, std::uint64_t seed, std::uint64_t spare_probe) {
     TERRAIN_PETSC(BVRestoreColumn(bv, j, &q));
   }
 }
-MPI_Comm op_comm(Mat op) {
-  MPI_Comm comm;
-  TERRAIN_PETSC(PetscObjectGetComm(reinterpret_cast<PetscObject>(op), &comm));
-  return comm;
-}
 }  // namespace
 
 TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscInt block) {
@@ -94,7 +88,7 @@ TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscI
 
   // Progress counts operator applications: the Hutchinson probes, then Hutch++'s 3k.
   const PetscInt k = std::min<PetscInt>(probes / 3, N);
-  core::Progress progress(op_comm(op), "trace", probes + 3 * k);
+  core::Progress progress(core::comm_of(op), "trace", probes + 3 * k);
 
   // Hutchinson.
   t.samples = quadratic_forms(op, probes, seed, 0, block, progress);
