@@ -1,0 +1,63 @@
+#pragma once
+// Sharpness at a point (Keskar et al. 2017, "On Large-Batch Training for Deep Learning",
+// metric 2.1): the largest rise of the loss in a box around θ, relative to 1 + L(θ),
+//
+//   φ_ε(θ, A) = ( max_{y ∈ C_ε} L(θ + A y) − L(θ) ) / (1 + L(θ)),
+//   C_ε = { y : |y_i| ≤ ε (|(A⁺θ)_i| + 1) },
+//
+// maximised by PETSc TAO's bound-constrained quasi-Newton (BQNLS, limited-memory BFGS with
+// projected line search) on −L. A = I is the full space; -sharp_subspace p draws A as an n×p
+// Gaussian matrix from (seed, Stream::direction, …) as in the paper's random-subspace variant.
+// Keskar et al. print 100·φ; we store φ itself.
+//
+// Next to it, the curvature numbers sharpness is usually compared with: λ_max of the Hessian,
+// its trace (Hutchinson), and the filter-normalised λ_max — the largest eigenvalue of D H D with
+// D = diag(‖θ's filter‖) per parameter (each parameter scaled by the norm of its neuron's row of
+// θ), which a ReLU rescaling of consecutive layers leaves unchanged.
+#include <petscvec.h>
+
+#include <cstdint>
+#include <string>
+
+#include "io/run_file.hpp"
+#include "objective/objective.hpp"
+
+namespace terrain::geometry {
+
+struct SharpnessConfig {
+  bool enabled = false;      // -surf_sharpness
+  double epsilon = 1e-3;     // -sharp_eps
+  PetscInt subspace = 0;     // -sharp_subspace p (0: the full space)
+  std::uint64_t seed = 0;    // -sharp_seed (the subspace draw)
+  PetscInt max_it = 10;      // -sharp_max_it (TAO iterations; Keskar et al. use 10)
+  bool curvature = true;     // -sharp_curvature: λ_max, trace, filter-normalised λ_max
+  PetscInt trace_probes = 32;  // -sharp_trace_probes
+  double tol = 1e-8;         // -sharp_tol: absolute residual of the λ_max solves
+
+  // Reads the -sharp_ options and -surf_sharpness (one options block); -sharp_tao_* go to TAO.
+  static SharpnessConfig from_options();
+};
+
+struct SharpnessReport {
+  double epsilon = 0;
+  PetscInt subspace = 0;
+  double loss = 0;            // L(θ)
+  double max_loss = 0;        // L(θ + A y*) at the maximiser found
+  double sharpness = 0;       // (max_loss − loss) / (1 + loss)
+  PetscInt iterations = 0, loss_evaluations = 0;
+  std::string reason;         // TAO's converged reason
+  double lambda_max = 0, lambda_max_residual = 0;
+  double trace = 0, trace_stderr = 0;
+  double filter_lambda_max = 0, filter_lambda_max_residual = 0;
+  PetscInt n_matvec = 0;      // H·v products of the curvature numbers
+  double seconds = 0;
+};
+
+// Collective on the objective's communicator; θ is not changed.
+SharpnessReport measure_sharpness(const SharpnessConfig& config, objective::Objective& objective,
+                                  Vec theta);
+
+// Writes the report as attributes of `group` (e.g. "/surface/loss/sharpness").
+void write_sharpness(io::RunFile& file, const std::string& group, const SharpnessReport& report);
+
+}  // namespace terrain::geometry
