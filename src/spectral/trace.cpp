@@ -78,7 +78,8 @@ void orthonormalize(Mat Y, std::uint64_t seed, std::uint64_t spare_probe) {
 }
 }  // namespace
 
-TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscInt block) {
+TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscInt block,
+                             bool hutchpp) {
   TERRAIN_CHECK(probes >= 3, "trace estimation needs at least 3 probes, got " << probes);
   PetscInt N = 0;
   TERRAIN_PETSC(MatGetSize(op, &N, nullptr));
@@ -87,12 +88,16 @@ TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscI
   t.seed = seed;
 
   // Progress counts operator applications: the Hutchinson probes, then Hutch++'s 3k.
-  const PetscInt k = std::min<PetscInt>(probes / 3, N);
+  const PetscInt k = hutchpp ? std::min<PetscInt>(probes / 3, N) : 0;
   core::Progress progress(core::comm_of(op), "trace", probes + 3 * k);
 
   // Hutchinson.
   t.samples = quadratic_forms(op, probes, seed, 0, block, progress);
   mean_and_stderr(t.samples, &t.hutchinson, &t.hutchinson_stderr);
+  if (!hutchpp) {
+    progress.finish(std::to_string(probes) + " Hutchinson probes");
+    return t;
+  }
 
   // Hutch++ with the same budget: k products sketch, k measure the sketch, k probe the rest.
   core::OwnedMat S = rademacher_probes(op, k, seed, kHutchPlusPlusProbes), Q, AQ;

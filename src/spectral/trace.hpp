@@ -18,6 +18,8 @@
 
 namespace terrain::spectral {
 
-TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscInt block);
+// With hutchpp false only the Hutchinson probes are applied (half the products).
+TraceEstimate estimate_trace(Mat op, PetscInt probes, std::uint64_t seed, PetscInt block,
+                             bool hutchpp = true);
 
 }  // namespace terrain::spectral
