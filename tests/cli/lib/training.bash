@@ -29,12 +29,12 @@ if bad:
 PY
 }
 
-# signal_ranks SIGNAL PID: sends SIGNAL to the ranks started by the mpirun under PID (PID is
-# mpirun itself or a `timeout` wrapping it).
+# signal_ranks SIGNAL PID [DRIVER]: sends SIGNAL to the ranks (processes named DRIVER, default
+# terrain-train) started by the mpirun under PID (PID is mpirun itself or a `timeout` wrapping it).
 signal_ranks() {
-  local sig=$1 pid=$2 child
+  local sig=$1 pid=$2 driver=${3:-terrain-train} child
   for child in $pid $(pgrep -P "$pid"); do
-    pkill "-$sig" -P "$child" -x terrain-train 2>/dev/null
+    pkill "-$sig" -P "$child" -x "$driver" 2>/dev/null
   done
 }
 
