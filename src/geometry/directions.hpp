@@ -31,6 +31,7 @@
 #include <petscvec.h>
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,9 @@ enum class BiasPolicy { zero, filter, keep };
 const char* to_string(DirectionKind k);
 const char* to_string(Normalisation n);
 const char* to_string(BiasPolicy b);
+inline std::ostream& operator<<(std::ostream& os, DirectionKind k) { return os << to_string(k); }
+inline std::ostream& operator<<(std::ostream& os, Normalisation n) { return os << to_string(n); }
+inline std::ostream& operator<<(std::ostream& os, BiasPolicy b) { return os << to_string(b); }
 
 // The -surf_ direction options (read in one options block, `-help` lists them).
 struct DirectionConfig {
