@@ -1,7 +1,6 @@
 // The -surf_ direction options: one options block, then the checks that need several values.
-#include <cstdlib>
-
 #include "core/error.hpp"
+#include "core/session.hpp"
 #include "geometry/directions.hpp"
 
 namespace terrain::geometry {
@@ -80,6 +79,7 @@ DirectionConfig DirectionConfig::from_options() {
   c.x_target = r.x_target;
   c.y_target = r.y_target;
   c.trajectory = r.trajectory;
+  if (core::help_requested()) return c;  // -help lists the options; nothing is checked
   TERRAIN_CHECK(c.x != DirectionKind::none, "-surf_xdir cannot be none (a surface needs x)");
   TERRAIN_CHECK(r.seed >= 0, "-surf_seed must be non-negative, got " << r.seed);
   c.seed = static_cast<std::uint64_t>(r.seed);
