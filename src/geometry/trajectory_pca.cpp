@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "io/point_reader.hpp"
 #include "io/run_file.hpp"
 
@@ -126,7 +127,9 @@ void TrajectoryPca::read_snapshots(const std::string& path, const model::Archite
   std::vector<double> row(static_cast<std::size_t>(N));
   std::vector<int> send_counts(size), send_displs(size), recv_counts(size), recv_displs(size);
   io::RunFile file = io::RunFile::open_read(comm_, path);
+  core::Progress progress(comm_, "pca snapshots", static_cast<PetscInt>(T));
   for (std::size_t round = 0; round < T; round += static_cast<std::size_t>(size)) {
+    progress.update(static_cast<PetscInt>(round));
     const std::size_t mine = round + static_cast<std::size_t>(rank);
     const bool reads = mine < T;
     file.read_rows(kData, reads ? mine : 0, reads ? 1 : 0, static_cast<std::size_t>(N), row.data());
@@ -141,6 +144,7 @@ void TrajectoryPca::read_snapshots(const std::string& path, const model::Archite
                   recv_counts.data(), recv_displs.data(), MPI_DOUBLE, comm_);
   }
   file.close();
+  progress.finish();
   const core::VecReadAccess t(theta);
   for (std::size_t s = 0; s < T; ++s)
     for (PetscInt i = 0; i < n_local_; ++i) m_[s * n_local_ + i] -= t.get()[i];
