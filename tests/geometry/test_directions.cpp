@@ -7,6 +7,7 @@
 // after petscsys.h, which it needs
 #include <petscblaslapack.h>
 
+#include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <vector>
@@ -110,8 +111,10 @@ core::OwnedVec moved(const Problem& p, double s, std::uint64_t seed) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(filter_and_layer_norms_equal_theta_s) {
-  const Problem p(tanh_net());
+BOOST_DATA_TEST_CASE(filter_and_layer_norms_equal_theta_s, boost::unit_test::data::make({true, false}),
+                     with_bias) {
+  const Problem p(test::network({3, 6, 5, 3}, model::Activation::tanh, model::Loss::cross_entropy,
+                                with_bias));
   const std::vector<double> t = objective::replicate(p.theta);
   const std::vector<double> raw = drawn(p.n(), 4);
   for (BiasPolicy b : {BiasPolicy::zero, BiasPolicy::filter, BiasPolicy::keep}) {
@@ -124,17 +127,17 @@ BOOST_AUTO_TEST_CASE(filter_and_layer_norms_equal_theta_s) {
                         rows = blk.fan_out, bo = static_cast<std::size_t>(blk.bias_offset);
       for (std::size_t i = 0; i < rows; ++i) {
         double nd = norm2(f, w + i * fan_in, fan_in), nt = norm2(t, w + i * fan_in, fan_in);
-        if (b == BiasPolicy::filter) {
+        if (with_bias && b == BiasPolicy::filter) {
           nd += f[bo + i] * f[bo + i];
           nt += t[bo + i] * t[bo + i];
         }
         worst = std::max(worst, rel(std::sqrt(nd), std::sqrt(nt)));
         // Bias entries: zeroed, or as drawn.
-        if (b == BiasPolicy::zero) BOOST_TEST(f[bo + i] == 0.0);
-        if (b == BiasPolicy::keep) BOOST_TEST(f[bo + i] == raw[bo + i]);
+        if (with_bias && b == BiasPolicy::zero) BOOST_TEST(f[bo + i] == 0.0);
+        if (with_bias && b == BiasPolicy::keep) BOOST_TEST(f[bo + i] == raw[bo + i]);
       }
       worst = std::max(worst, rel(std::sqrt(norm2(l, w, rows * fan_in)), std::sqrt(norm2(t, w, rows * fan_in))));
-      if (b == BiasPolicy::filter)
+      if (with_bias && b == BiasPolicy::filter)
         worst = std::max(worst, rel(std::sqrt(norm2(l, bo, rows)), std::sqrt(norm2(t, bo, rows))));
     }
     BOOST_TEST(worst <= 1e-14, "bias " << to_string(b) << ": worst relative norm error " << worst);
