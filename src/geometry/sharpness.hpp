@@ -33,6 +33,10 @@ struct SharpnessConfig {
   bool curvature = true;     // -sharp_curvature: λ_max, trace, filter-normalised λ_max
   PetscInt trace_probes = 32;  // -sharp_trace_probes
   double tol = 1e-8;         // -sharp_tol: absolute residual of the λ_max solves
+  // -sharp_start ρ: TAO starts at y₀ = ρ·s_i·b_i, b_i the box's half-width, s_i = ±1 from
+  // (seed, Stream::direction, p·n + i); 0 starts at y = 0 as Keskar et al. do (where ∇L ≈ 0
+  // at a minimum, so the first projected gradient is ~0 and TAO may stop at once).
+  double start = 0.01;
 
   // Reads the -sharp_ options and -surf_sharpness (one options block); -sharp_tao_* go to TAO.
   static SharpnessConfig from_options();
