@@ -257,6 +257,18 @@ void rescale(const model::ParameterLayout& layout, int l, double c, Vec theta) {
 
 }  // namespace
 
+BOOST_AUTO_TEST_CASE(filter_norms_are_the_rows_of_theta) {
+  // 2-2-1 with biases: W1 = [[3, 4], [0, 1]], b1 = (7, 8), W2 = [[1, 2]], b2 = 9.
+  const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 6, 2, 1, false);
+  objective::Objective f(
+      PETSC_COMM_WORLD, test::network({2, 2, 1}, model::Activation::relu, model::Loss::mse), train);
+  core::OwnedVec theta = parameters(f, {3, 4, 0, 1, 7, 8, 1, 2, 9});
+  const core::OwnedVec d = geometry::filter_norms(f.network().layout(), theta);
+  const double r5 = std::sqrt(5.0);
+  const std::vector<double> expected = {5, 5, 1, 1, 5, 1, r5, r5, r5};
+  BOOST_TEST(objective::replicate(d) == expected, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(curvature_numbers_match_the_dense_hessian) {
   SmallNet net(true);
   const auto config = curvature_config();
