@@ -223,6 +223,9 @@ void maximise(const SharpnessConfig& config, objective::Objective& objective, Ve
   TERRAIN_PETSC(TaoGetConvergedReason(tao, &reason));
   TERRAIN_PETSC(TaoGetIterationNumber(tao, &report.iterations));
   report.reason = TaoConvergedReasons[reason];
+  TaoType type = nullptr;
+  TERRAIN_PETSC(TaoGetType(tao, &type));
+  report.tao_type = type ? type : "";
   // The solution, projected onto the box in case a -sharp_tao_type ignored the bounds, and
   // its loss (one more evaluation: what TAO reports is the last trial point's).
   Vec solution = nullptr;
@@ -322,6 +325,7 @@ void write_sharpness(io::RunFile& file, const std::string& group, const Sharpnes
   file.write_attr(group, "iterations", r.iterations);
   file.write_attr(group, "loss_evaluations", r.loss_evaluations);
   file.write_attr(group, "reason", r.reason);
+  file.write_attr(group, "tao_type", r.tao_type);
   file.write_attr(group, "lambda_max", r.lambda_max);
   file.write_attr(group, "lambda_max_residual", r.lambda_max_residual);
   file.write_attr(group, "trace", r.trace);

@@ -68,6 +68,7 @@ struct SharpnessReport {
   double sharpness = 0;       // (max_loss − loss) / (1 + loss)
   PetscInt iterations = 0, loss_evaluations = 0;
   std::string reason;         // TAO's converged reason
+  std::string tao_type;       // added: the solver that ran (bqnls unless -sharp_tao_type)
   double lambda_max = 0, lambda_max_residual = 0;
   double trace = 0, trace_stderr = 0;
   double filter_lambda_max = 0, filter_lambda_max_residual = 0;

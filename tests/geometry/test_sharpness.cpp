@@ -203,6 +203,28 @@ BOOST_AUTO_TEST_CASE(subspace_sharpness_is_the_best_corner) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(tao_options_and_iteration_limit_reach_the_solver) {
+  const data::Dataset train = four_points(kTargets);
+  objective::Objective f(PETSC_COMM_WORLD, linear_net(), train);
+  const std::vector<double> point = {0.3, -0.7, 0.2};
+  core::OwnedVec theta = parameters(f, point);
+  {
+    PetscOptionsSetValue(nullptr, "-sharp_tao_type", "blmvm");
+    const auto report = geometry::measure_sharpness(quadratic_config(5e-2, 0), f, theta);
+    PetscOptionsClearValue(nullptr, "-sharp_tao_type");
+    check_report(report, full_space_maximum(point, 5e-2), "blmvm");
+    BOOST_TEST(report.tao_type == "blmvm");
+  }
+  auto config = quadratic_config(5e-2, 2);
+  config.max_it = 0;  // the start point only: one evaluation by TAO, one at its solution
+  const auto report = geometry::measure_sharpness(config, f, theta);
+  BOOST_TEST(report.iterations == 0);
+  BOOST_TEST(report.loss_evaluations == 2);
+  BOOST_TEST(report.reason == "DIVERGED_MAXITS");
+  BOOST_TEST(report.tao_type == "bqnls");
+  BOOST_TEST(report.max_loss < subspace_corner_maximum(point, 5e-2, 2, config.seed));
+}
+
 namespace {
 
 // A small ReLU net on synthetic regression data, trained a little (a point near a minimum).
@@ -339,7 +361,7 @@ BOOST_AUTO_TEST_CASE(filter_lambda_max_is_invariant_under_relu_rescaling) {
 BOOST_AUTO_TEST_CASE(sharpness_report_round_trip) {
   geometry::SharpnessReport r;
   r.epsilon = 1e-3, r.subspace = 4, r.loss = 0.5, r.max_loss = 0.75, r.sharpness = 0.25 / 1.5;
-  r.iterations = 7, r.loss_evaluations = 9, r.reason = "CONVERGED_GATOL";
+  r.iterations = 7, r.loss_evaluations = 9, r.reason = "CONVERGED_GATOL", r.tao_type = "bqnls";
   r.lambda_max = 3.5, r.lambda_max_residual = 1e-9, r.trace = 12, r.trace_stderr = 0.5;
   r.filter_lambda_max = 0.7, r.filter_lambda_max_residual = 2e-9, r.n_matvec = 88;
   r.seconds = 1.25;
@@ -359,6 +381,7 @@ BOOST_AUTO_TEST_CASE(sharpness_report_round_trip) {
   BOOST_TEST(file.read_attr<std::int64_t>(g, "iterations") == 7);
   BOOST_TEST(file.read_attr<std::int64_t>(g, "loss_evaluations") == 9);
   BOOST_TEST(file.read_attr<std::string>(g, "reason") == r.reason);
+  BOOST_TEST(file.read_attr<std::string>(g, "tao_type") == r.tao_type);
   BOOST_TEST(file.read_attr<double>(g, "lambda_max") == r.lambda_max);
   BOOST_TEST(file.read_attr<double>(g, "lambda_max_residual") == r.lambda_max_residual);
   BOOST_TEST(file.read_attr<double>(g, "trace") == r.trace);
