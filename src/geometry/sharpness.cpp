@@ -260,6 +260,8 @@ void curvature(const SharpnessConfig& config, objective::Objective& objective, V
         H.mat(), config.trace_probes, config.seed, std::min<PetscInt>(config.trace_probes, 16));
     report.trace = trace.hutchinson;
     report.trace_stderr = trace.hutchinson_stderr;
+    report.trace_hutchpp = trace.hutchpp;
+    report.trace_hutchpp_stderr = trace.hutchpp_stderr;
   }
 
   const core::OwnedVec d = filter_norms(objective.network().layout(), theta);
@@ -330,6 +332,8 @@ void write_sharpness(io::RunFile& file, const std::string& group, const Sharpnes
   file.write_attr(group, "lambda_max_residual", r.lambda_max_residual);
   file.write_attr(group, "trace", r.trace);
   file.write_attr(group, "trace_stderr", r.trace_stderr);
+  file.write_attr(group, "trace_hutchpp", r.trace_hutchpp);
+  file.write_attr(group, "trace_hutchpp_stderr", r.trace_hutchpp_stderr);
   file.write_attr(group, "filter_lambda_max", r.filter_lambda_max);
   file.write_attr(group, "filter_lambda_max_residual", r.filter_lambda_max_residual);
   file.write_attr(group, "n_matvec", r.n_matvec);

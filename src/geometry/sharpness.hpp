@@ -70,7 +70,10 @@ struct SharpnessReport {
   std::string reason;         // TAO's converged reason
   std::string tao_type;       // added: the solver that ran (bqnls unless -sharp_tao_type)
   double lambda_max = 0, lambda_max_residual = 0;
-  double trace = 0, trace_stderr = 0;
+  double trace = 0, trace_stderr = 0;  // Hutchinson, -sharp_trace_probes Rademacher probes
+  // Added: Hutch++ from the same number of products, which spectral::estimate_trace spends
+  // anyway (more accurate when a few eigenvalues dominate, as they do for Hessians).
+  double trace_hutchpp = 0, trace_hutchpp_stderr = 0;
   double filter_lambda_max = 0, filter_lambda_max_residual = 0;
   PetscInt n_matvec = 0;      // H·v products of the curvature numbers
   double seconds = 0;

@@ -314,6 +314,9 @@ BOOST_AUTO_TEST_CASE(curvature_numbers_match_the_dense_hessian) {
   BOOST_TEST(r.trace_stderr > 0);
   BOOST_TEST(std::abs(r.trace - trace) <= 4 * r.trace_stderr,
              "trace " << r.trace << " ± " << r.trace_stderr << " vs " << trace);
+  BOOST_TEST(r.trace_hutchpp_stderr > 0);
+  BOOST_TEST(std::abs(r.trace_hutchpp - trace) <= 4 * r.trace_hutchpp_stderr,
+             "Hutch++ " << r.trace_hutchpp << " ± " << r.trace_hutchpp_stderr << " vs " << trace);
   // The products counted are the curvature ones only: the maximisation uses gradients.
   BOOST_TEST(r.n_matvec == products);
   BOOST_TEST(r.n_matvec > config.trace_probes);
@@ -323,7 +326,10 @@ BOOST_AUTO_TEST_CASE(curvature_numbers_match_the_dense_hessian) {
   BOOST_TEST(r.sharpness >= 0);
   BOOST_TEST_MESSAGE("small net: sharpness " << r.sharpness << ", λ_max " << r.lambda_max
                                              << ", trace " << r.trace << " ± " << r.trace_stderr
-                                             << " (exact " << trace << "), filter λ_max "
+                                             << " (exact " << trace << "), Hutch++ "
+                                             << r.trace_hutchpp
+                                             << " ± " << r.trace_hutchpp_stderr
+                                             << ", filter λ_max "
                                              << r.filter_lambda_max << ", " << r.n_matvec
                                              << " H.v, " << r.loss_evaluations
                                              << " loss evaluations");
@@ -363,6 +369,7 @@ BOOST_AUTO_TEST_CASE(sharpness_report_round_trip) {
   r.epsilon = 1e-3, r.subspace = 4, r.loss = 0.5, r.max_loss = 0.75, r.sharpness = 0.25 / 1.5;
   r.iterations = 7, r.loss_evaluations = 9, r.reason = "CONVERGED_GATOL", r.tao_type = "bqnls";
   r.lambda_max = 3.5, r.lambda_max_residual = 1e-9, r.trace = 12, r.trace_stderr = 0.5;
+  r.trace_hutchpp = 12.25, r.trace_hutchpp_stderr = 0.125;
   r.filter_lambda_max = 0.7, r.filter_lambda_max_residual = 2e-9, r.n_matvec = 88;
   r.seconds = 1.25;
   const std::string path = test::scratch("sharpness.h5");
@@ -386,6 +393,8 @@ BOOST_AUTO_TEST_CASE(sharpness_report_round_trip) {
   BOOST_TEST(file.read_attr<double>(g, "lambda_max_residual") == r.lambda_max_residual);
   BOOST_TEST(file.read_attr<double>(g, "trace") == r.trace);
   BOOST_TEST(file.read_attr<double>(g, "trace_stderr") == r.trace_stderr);
+  BOOST_TEST(file.read_attr<double>(g, "trace_hutchpp") == r.trace_hutchpp);
+  BOOST_TEST(file.read_attr<double>(g, "trace_hutchpp_stderr") == r.trace_hutchpp_stderr);
   BOOST_TEST(file.read_attr<double>(g, "filter_lambda_max") == r.filter_lambda_max);
   BOOST_TEST(file.read_attr<double>(g, "filter_lambda_max_residual") ==
              r.filter_lambda_max_residual);
