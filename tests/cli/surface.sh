@@ -148,7 +148,44 @@ if bad:
     sys.exit("; ".join(bad))
 PY
 
-# 4. Restarts: SIGTERM to the ranks mid-surface writes the finished points (complete = 0) and
+# 4. PCA of the trajectory and the sharpness at the centre: the snapshots' steps and coordinates
+#    (the centre's own at 0), descending variance shares, and λ_max equal to terrain-spectrum's.
+run_mpi 2 "$build/terrain-train" "${classify[@]}" -train_save_every 50 -output "$work/cs.h5" \
+  > "$work/train.log" 2>&1 || { fail "terrain-train (snapshots)"; cat "$work/train.log"; }
+run_mpi 2 "$build/terrain-surface" -input "$work/cs.h5" -surf_x -1:1:3 -surf_y -1:1:3 -surf_xdir pca -surf_ydir pca \
+  -surf_sharpness -surf_name pca -output "$work/pca.h5" > "$work/pca.log" 2>&1 || { fail "pca surface"; cat "$work/pca.log"; }
+run_mpi 2 "$build/terrain-spectrum" -input "$work/cs.h5" -hess_nev 1 -hess_tol 1e-10 -output "$work/cs_spectrum.h5" \
+  > "$work/spectrum.log" 2>&1 || { fail "terrain-spectrum at the centre"; cat "$work/spectrum.log"; }
+"$python" - "$work" <<'PY' || fail "pca and sharpness checks"
+import sys, h5py, numpy as np
+w = sys.argv[1]
+g = h5py.File(f"{w}/pca.h5", "r")["surface/pca"]
+run = h5py.File(f"{w}/cs.h5", "r")
+bad = []
+steps = run["trajectory/params_step"][...]
+if not np.array_equal(g["pca/step"][...], steps):
+    bad.append(f"pca/step {g['pca/step'][...]} vs the snapshots {steps}")
+last = int(np.argmax(steps))
+if abs(g["pca/proj_xcoord"][last]) > 1e-12 or abs(g["pca/proj_ycoord"][last]) > 1e-12:
+    bad.append("the centre's own snapshot is not at (0, 0)")
+r = g["pca/explained_variance_ratio"][...]
+if not (np.all(np.diff(r) <= 1e-15) and abs(r.sum() - 1) < 1e-12 and r[0] > 0):
+    bad.append(f"explained variance ratios {r}")
+if g["xdirection"].attrs["kind"] != "pca" or g["ydirection"].attrs["component"] != 1:
+    bad.append("direction attributes")
+if abs(np.dot(g["xdirection"][...], g["ydirection"][...])) > 1e-12:
+    bad.append("pca directions not orthogonal")
+s = g["sharpness"].attrs
+top = h5py.File(f"{w}/cs_spectrum.h5", "r")["spectrum/analysis/largest"][0]
+if not (s["sharpness"] >= 0 and s["max_loss"] >= s["loss"] and s["epsilon"] == 1e-3):
+    bad.append(f"sharpness {s['sharpness']}, max_loss {s['max_loss']}, loss {s['loss']}")
+if abs(s["lambda_max"] - top) > 1e-7 * abs(top):
+    bad.append(f"sharpness lambda_max {s['lambda_max']} vs terrain-spectrum {top}")
+if bad:
+    sys.exit("; ".join(bad))
+PY
+
+# 5. Restarts: SIGTERM to the ranks mid-surface writes the finished points (complete = 0) and
 #    exits 0; SIGKILLs at random moments lose only chunks in flight; the same command again
 #    finishes bitwise the uninterrupted surface. Chunks of 2 points, saved after each.
 long=("$build/terrain-surface" -input "$work/c.h5" -surf_x -1:1:9 -surf_y -1:1:8 -surf_curvature

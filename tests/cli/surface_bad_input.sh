@@ -50,4 +50,9 @@ expect_error "no /trajectory/params" "${good[@]}" -surf_xdir pca
 expect_error "-sharp_eps" "${good[@]}" -surf_sharpness -sharp_eps -1
 expect_error "no_such_dir" "${good[@]}" -output "$work/no_such_dir/out.h5"
 ((cases >= 20)) || fail "only $cases cases ran"
+run_mpi 1 "$build/terrain-surface" -help > "$work/help.txt" 2>&1 || fail "terrain-surface -help exited non-zero"
+for option in "Sample runs" -input -output -surf_x -surf_y -surf_xdir -surf_norm -surf_bias -surf_curvature \
+    -surf_group_size -surf_sharpness -sharp_eps -sharp_subspace -model_widths -data_source; do
+  grep -q -- "$option" "$work/help.txt" || fail "terrain-surface -help does not list $option"
+done
 finish
