@@ -95,4 +95,13 @@ void require_option(PetscBool set, const char* name) {
   TERRAIN_CHECK(set, name << " is required");
 }
 
+PetscErrorCode options_flag(PetscOptionItems* PetscOptionsObject, const char* name,
+                            const char* help, bool* value) {
+  PetscFunctionBeginUser;
+  PetscBool b = *value ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(PetscOptionsBool(name, help, "", b, &b, nullptr));
+  *value = b;
+  PetscFunctionReturn(0);
+}
+
 }  // namespace terrain::core

@@ -25,6 +25,10 @@ void remember_command_line(int argc, char** argv);
 // files including each other. Empty when the chain is fine.
 std::string options_file_problem(int argc, char** argv);
 
+// A bool option inside an options block (PETSc's macros need the block's PetscOptionsObject),
+// read straight into a C++ bool.
+PetscErrorCode options_flag(PetscOptionItems* PetscOptionsObject, const char* name,
+                            const char* help, bool* value);
 // Fails with "-<name> is required" when a required option was not set.
 void require_option(PetscBool set, const char* name);
 

@@ -13,7 +13,8 @@ const char* const kBiases[] = {"zero", "filter", "keep"};
 
 struct Raw {
   PetscInt x = 0, y = 0, norm = 0, bias = 0, seed = 0;
-  PetscBool x_set = PETSC_FALSE, y_set = PETSC_FALSE, x_target_set = PETSC_FALSE, y_target_set = PETSC_FALSE;
+  PetscBool x_set = PETSC_FALSE, y_set = PETSC_FALSE, x_target_set = PETSC_FALSE,
+            y_target_set = PETSC_FALSE;
   PetscBool orthogonalize = PETSC_FALSE;
   char x_target[PETSC_MAX_PATH_LEN] = "", y_target[PETSC_MAX_PATH_LEN] = "";
   char trajectory[PETSC_MAX_PATH_LEN] = "";
@@ -28,25 +29,33 @@ PetscErrorCode read_options(DirectionConfig* c, Raw* r) {
   r->seed = static_cast<PetscInt>(c->seed);
   r->orthogonalize = c->orthogonalize ? PETSC_TRUE : PETSC_FALSE;
   PetscOptionsBegin(PETSC_COMM_WORLD, "surf_", "Directions of a loss surface", "terrain-surface");
-  PetscCall(PetscOptionsEList("-xdir", "Direction x: random, target (-surf_xtarget), pca (of "
+  PetscCall(PetscOptionsEList("-xdir",
+                              "Direction x: random, target (-surf_xtarget), pca (of "
                               "-surf_trajectory), eigen_top or eigen_bottom (Hessian at theta)",
                               "", kKinds, 6, kKinds[r->x], &r->x, &r->x_set));
-  PetscCall(PetscOptionsEList("-ydir", "Direction y (none: a 1-D surface); the same kind as x "
+  PetscCall(PetscOptionsEList("-ydir",
+                              "Direction y (none: a 1-D surface); the same kind as x "
                               "takes the next component",
                               "", kKinds, 6, kKinds[r->y], &r->y, &r->y_set));
   PetscCall(PetscOptionsEList("-norm", "Normalisation of random directions against theta", "",
                               kNormalisations, 5, kNormalisations[r->norm], &r->norm, nullptr));
-  PetscCall(PetscOptionsEList("-bias", "Bias entries of random directions: zero, filter "
+  PetscCall(PetscOptionsEList("-bias",
+                              "Bias entries of random directions: zero, filter "
                               "(normalised with their neuron) or keep (as drawn)",
                               "", kBiases, 3, kBiases[r->bias], &r->bias, nullptr));
   PetscCall(PetscOptionsInt("-seed", "Seed of random directions", "", r->seed, &r->seed, nullptr));
-  PetscCall(PetscOptionsString("-xtarget", "x = theta_B - theta: file.h5 (its /params) or "
+  PetscCall(PetscOptionsString("-xtarget",
+                               "x = theta_B - theta: file.h5 (its /params) or "
                                "file.h5:<step> (a /trajectory/params snapshot)",
-                               "", r->x_target, r->x_target, sizeof(r->x_target), &r->x_target_set));
-  PetscCall(PetscOptionsString("-ytarget", "y towards theta_C: with -surf_xtarget the plane "
+                               "", r->x_target, r->x_target, sizeof(r->x_target),
+                               &r->x_target_set));
+  PetscCall(PetscOptionsString("-ytarget",
+                               "y towards theta_C: with -surf_xtarget the plane "
                                "through the three points",
-                               "", r->y_target, r->y_target, sizeof(r->y_target), &r->y_target_set));
-  PetscCall(PetscOptionsString("-trajectory", "Run file whose /trajectory/params pca uses "
+                               "", r->y_target, r->y_target, sizeof(r->y_target),
+                               &r->y_target_set));
+  PetscCall(PetscOptionsString("-trajectory",
+                               "Run file whose /trajectory/params pca uses "
                                "(default: the input)",
                                "", r->trajectory, r->trajectory, sizeof(r->trajectory), nullptr));
   PetscCall(PetscOptionsBool("-orthogonalize", "Make y orthogonal to x, keeping its norm", "",

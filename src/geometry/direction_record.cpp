@@ -84,7 +84,8 @@ void DirectionRecord::write(io::RunFile& f, const std::string& group) const {
   f.write_attr(group, "cosine", cosine);
   f.write_attr(group, "orthogonalized", orthogonalized);
   std::string names;
-  for (std::size_t k = 0; k < landmark_names.size(); ++k) names += (k ? "," : "") + landmark_names[k];
+  for (std::size_t k = 0; k < landmark_names.size(); ++k)
+    names += (k ? "," : "") + landmark_names[k];
   f.create_group(group + "/landmarks");
   f.write_attr(group + "/landmarks", "names", names);
   f.write_1d(group + "/landmarks/x", landmark_x);

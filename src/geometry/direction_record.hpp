@@ -28,8 +28,8 @@ struct DirectionInfo {
 };
 
 struct DirectionRecord {
-  DirectionInfo x, y;                 // y.kind "none" for a 1-D surface
-  std::vector<double> dx, dy;         // whole vectors (dy empty for 1-D)
+  DirectionInfo x, y;          // y.kind "none" for a 1-D surface
+  std::vector<double> dx, dy;  // whole vectors (dy empty for 1-D)
   double cosine = 0;
   bool orthogonalized = false;
   std::vector<std::string> landmark_names;

@@ -37,7 +37,8 @@ TargetSpec parse_target(const std::string& spec, const char* option) {
   t.path = spec.substr(0, colon);
   t.step = static_cast<PetscInt>(std::stoll(tail));
   TERRAIN_CHECK(!t.path.empty(), option << " '" << spec << "' names no file before the step");
-  TERRAIN_CHECK(t.step >= -1, option << " '" << spec << "': the step must be >= 0 (or -1 for /params)");
+  TERRAIN_CHECK(t.step >= -1,
+                option << " '" << spec << "': the step must be >= 0 (or -1 for /params)");
   return t;
 }
 
@@ -56,8 +57,8 @@ class Builder {
   DirectionSet run() {
     PetscInt n = 0;
     TERRAIN_PETSC(VecGetSize(theta_, &n));
-    TERRAIN_CHECK(n == f_.n_params(), "theta has " << n << " entries, the network "
-                                                    << f_.n_params() << " parameters");
+    TERRAIN_CHECK(n == f_.n_params(),
+                  "theta has " << n << " entries, the network " << f_.n_params() << " parameters");
     TERRAIN_CHECK(c_.x != DirectionKind::none, "-surf_xdir cannot be none (a surface needs x)");
     prepare_pca();
     prepare_eigen();
@@ -73,14 +74,12 @@ class Builder {
   // y takes the next component when x has the same kind.
   int component(Axis a) const {
     if (a == Axis::x) return 0;
-    const bool same_end = (c_.x == c_.y) && (c_.x == DirectionKind::pca ||
-                                             c_.x == DirectionKind::eigen_top ||
-                                             c_.x == DirectionKind::eigen_bottom);
+    const bool same_end =
+        (c_.x == c_.y) && (c_.x == DirectionKind::pca || c_.x == DirectionKind::eigen_top ||
+                           c_.x == DirectionKind::eigen_bottom);
     return same_end ? 1 : 0;
   }
-  int count(DirectionKind k) const {
-    return (c_.x == k ? 1 : 0) + (c_.y == k ? 1 : 0);
-  }
+  int count(DirectionKind k) const { return (c_.x == k ? 1 : 0) + (c_.y == k ? 1 : 0); }
 
   void prepare_pca() {
     const int n = count(DirectionKind::pca);
@@ -101,13 +100,14 @@ class Builder {
       s.prefix = "surf_";  // -surf_eps_type, -surf_eps_max_it, ... pass to SLEPc
       const bool top = k == DirectionKind::eigen_top;
       EigenEnd& e = top ? top_ : bottom_;
-      e.pairs = spectral::extreme_eigenpairs(H.mat(), top ? spectral::End::largest : spectral::End::smallest,
-                                             s, &e.vectors);
-      TERRAIN_CHECK(static_cast<int>(e.pairs.values.size()) >= n && e.vectors.size() >= static_cast<std::size_t>(n),
-                    "-surf_eigen_tol " << c_.eigen_tol << ": SLEPc converged "
-                                       << e.pairs.values.size() << " of the " << n << " "
-                                       << (top ? "largest" : "smallest")
-                                       << " Hessian eigenpairs (raise -surf_eigen_tol or -surf_eps_max_it)");
+      e.pairs = spectral::extreme_eigenpairs(
+          H.mat(), top ? spectral::End::largest : spectral::End::smallest, s, &e.vectors);
+      TERRAIN_CHECK(static_cast<int>(e.pairs.values.size()) >= n &&
+                        e.vectors.size() >= static_cast<std::size_t>(n),
+                    "-surf_eigen_tol "
+                        << c_.eigen_tol << ": SLEPc converged " << e.pairs.values.size()
+                        << " of the " << n << " " << (top ? "largest" : "smallest")
+                        << " Hessian eigenpairs (raise -surf_eigen_tol or -surf_eps_max_it)");
       for (int i = 0; i < n; ++i) fix_sign(e.vectors[static_cast<std::size_t>(i)]);
     }
   }
@@ -117,12 +117,17 @@ class Builder {
     d.kind = kind(a);
     d.v.reset(f_.create_vec());
     switch (d.kind) {
-      case DirectionKind::random: random(a, d); break;
-      case DirectionKind::target: target(a, d); break;
+      case DirectionKind::random:
+        random(a, d);
+        break;
+      case DirectionKind::target:
+        target(a, d);
+        break;
       case DirectionKind::pca: {
         d.component = component(a);
         TERRAIN_PETSC(VecCopy(pca_->component(static_cast<int>(d.component)), d.v));
-        d.explained_variance_ratio = pca_->explained_variance_ratio()[static_cast<std::size_t>(d.component)];
+        d.explained_variance_ratio =
+            pca_->explained_variance_ratio()[static_cast<std::size_t>(d.component)];
         d.source = trajectory_ + ":/trajectory/params";
         break;
       }
@@ -137,15 +142,16 @@ class Builder {
         d.source = "Hessian at theta";
         break;
       }
-      case DirectionKind::none: break;
+      case DirectionKind::none:
+        break;
     }
     TERRAIN_PETSC(VecNorm(d.v, NORM_2, &d.norm));
-    TERRAIN_CHECK(d.norm > 0, dir_option(a) << " " << to_string(d.kind) << ": the "
-                                            << (a == Axis::x ? "x" : "y")
-                                            << " direction is zero"
-                                            << (d.kind == DirectionKind::random
-                                                    ? " after -surf_norm (theta is zero where it is normalised)"
-                                                    : ""));
+    TERRAIN_CHECK(d.norm > 0,
+                  dir_option(a) << " " << to_string(d.kind) << ": the "
+                                << (a == Axis::x ? "x" : "y") << " direction is zero"
+                                << (d.kind == DirectionKind::random
+                                        ? " after -surf_norm (theta is zero where it is normalised)"
+                                        : ""));
     return d;
   }
 
@@ -168,7 +174,8 @@ class Builder {
         const io::RunFile file = io::RunFile::open_read(f_.comm(), t.path);
         TERRAIN_CHECK(file.has("/trajectory/params"),
                       t.path << ": no /trajectory/params (the run saved no parameter snapshots) "
-                                "for step " << t.step << "; without ':<step>' the target is its /params");
+                                "for step "
+                             << t.step << "; without ':<step>' the target is its /params");
       }
       io::read_point(f_.comm(), t.path, arch_, t.step, d.v);
     } catch (const core::InputError& e) {
@@ -176,10 +183,12 @@ class Builder {
       throw core::InputError(std::string(option) + ": " + e.what());
     }
     TERRAIN_PETSC(VecAXPY(d.v, -1.0, theta_));
-    d.source = t.path + (t.step < 0 ? ":/params" : ":/trajectory/params (step " + std::to_string(t.step) + ")");
+    d.source = t.path + (t.step < 0 ? ":/params"
+                                    : ":/trajectory/params (step " + std::to_string(t.step) + ")");
     double norm = 0;
     TERRAIN_PETSC(VecNorm(d.v, NORM_2, &norm));
-    TERRAIN_CHECK(norm > 0, option << ": " << spec << ": the target equals the centre theta, so the "
+    TERRAIN_CHECK(norm > 0, option << ": " << spec
+                                   << ": the target equals the centre theta, so the "
                                    << (a == Axis::x ? "x" : "y") << " direction is zero");
   }
 
@@ -249,8 +258,7 @@ class Builder {
 }  // namespace
 
 DirectionSet make_directions(const DirectionConfig& config, objective::Objective& objective,
-                             const model::Architecture& arch, Vec theta,
-                             const std::string& input) {
+                             const model::Architecture& arch, Vec theta, const std::string& input) {
   return Builder(config, objective, arch, theta, input).run();
 }
 

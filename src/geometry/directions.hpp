@@ -64,7 +64,7 @@ inline std::ostream& operator<<(std::ostream& os, BiasPolicy b) { return os << t
 // The -surf_ direction options (read in one options block, `-help` lists them).
 struct DirectionConfig {
   DirectionKind x = DirectionKind::random;
-  DirectionKind y = DirectionKind::none;  // none: a 1-D surface
+  DirectionKind y = DirectionKind::none;                // none: a 1-D surface
   Normalisation normalisation = Normalisation::filter;  // applied to random directions
   BiasPolicy bias = BiasPolicy::zero;
   std::uint64_t seed = 0;
@@ -72,7 +72,7 @@ struct DirectionConfig {
                                    // alone (-surf_xdir unset) the option makes its axis a target
   std::string trajectory;          // pca: the run file whose /trajectory/params to use
   bool orthogonalize = false;
-  double eigen_tol = 1e-8;         // eigen kinds: absolute residual of the eigenvectors
+  double eigen_tol = 1e-8;  // eigen kinds: absolute residual of the eigenvectors
 
   // Reads -surf_xdir, -surf_ydir, -surf_norm, -surf_bias, -surf_seed, -surf_xtarget,
   // -surf_ytarget, -surf_trajectory, -surf_orthogonalize, -surf_eigen_tol. Throws
@@ -82,18 +82,18 @@ struct DirectionConfig {
 
 // One direction and what it is, for the file's attributes.
 struct Direction {
-  core::OwnedVec v;                 // on the objective's communicator, its layout
+  core::OwnedVec v;  // on the objective's communicator, its layout
   DirectionKind kind = DirectionKind::none;
   Normalisation normalisation = Normalisation::none;
   BiasPolicy bias = BiasPolicy::keep;
-  std::int64_t seed = -1;           // random: the seed; -1 otherwise
-  std::int64_t component = -1;      // pca / eigen: which component (0-based); -1 otherwise
+  std::int64_t seed = -1;       // random: the seed; -1 otherwise
+  std::int64_t component = -1;  // pca / eigen: which component (0-based); -1 otherwise
   // target: "b.h5:/params" or "b.h5:/trajectory/params (step 200)";
   // pca: "run.h5:/trajectory/params"; eigen kinds: "Hessian at theta"; random: empty
   std::string source;
   double eigenvalue = 0, residual = 0;  // eigen kinds
   double explained_variance_ratio = 0;  // pca
-  double norm = 0;                  // ‖v‖₂ as used
+  double norm = 0;                      // ‖v‖₂ as used
 };
 
 // A named point of the plane: the centre, a target, ... with its (x, y) coordinates.
@@ -103,8 +103,8 @@ struct Landmark {
 };
 
 struct DirectionSet {
-  Direction x, y;              // y.kind == none for a 1-D surface (y.v empty)
-  double cosine = 0;           // ⟨x, y⟩ / (‖x‖‖y‖) of the directions used (0 for 1-D)
+  Direction x, y;     // y.kind == none for a 1-D surface (y.v empty)
+  double cosine = 0;  // ⟨x, y⟩ / (‖x‖‖y‖) of the directions used (0 for 1-D)
   bool orthogonalized = false;
   // centre (0, 0); x_target (1, 0) when x is a target; y_target, when y is one, at the
   // coordinates of θ_C − θ in the basis {x, y} as used.
@@ -126,7 +126,6 @@ void normalise(const model::ParameterLayout& layout, Normalisation n, BiasPolicy
 // one line naming the option or file on a bad target (missing, other architecture), a
 // trajectory with fewer than 2 snapshots, or a direction that comes out zero.
 DirectionSet make_directions(const DirectionConfig& config, objective::Objective& objective,
-                             const model::Architecture& arch, Vec theta,
-                             const std::string& input);
+                             const model::Architecture& arch, Vec theta, const std::string& input);
 
 }  // namespace terrain::geometry

@@ -78,9 +78,8 @@ core::OwnedMat filter_scaled_operator(Mat op, Vec d) {
   TERRAIN_PETSC(MatGetLocalSize(op, &m_local, nullptr));
   TERRAIN_PETSC(MatGetSize(op, &m_global, nullptr));
   TERRAIN_CHECK(m_local == n_local && m_global == n_global,
-                "filter-scaled operator: the scaling has " << n_global
-                                                           << " entries, the operator " << m_global
-                                                           << " rows");
+                "filter-scaled operator: the scaling has " << n_global << " entries, the operator "
+                                                           << m_global << " rows");
   auto ctx = std::make_unique<Context>();
   TERRAIN_PETSC(PetscObjectReference(reinterpret_cast<PetscObject>(op)));
   ctx->op = op;

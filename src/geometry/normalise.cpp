@@ -30,8 +30,8 @@ void match_norm(const double* t, double* d, PetscInt begin, PetscInt n, PetscInt
   if (extra >= 0) d[extra] *= scale;
 }
 
-void normalise_layer(const model::LayerBlock& b, Normalisation n, BiasPolicy bias,
-                     const double* t, double* d) {
+void normalise_layer(const model::LayerBlock& b, Normalisation n, BiasPolicy bias, const double* t,
+                     double* d) {
   const bool has_bias = b.bias_offset >= 0;
   if (has_bias && bias == BiasPolicy::zero)
     for (PetscInt i = 0; i < b.fan_out; ++i) d[b.bias_offset + i] = 0;
@@ -50,7 +50,8 @@ void normalise_layer(const model::LayerBlock& b, Normalisation n, BiasPolicy bia
       for (PetscInt i = 0; i < b.fan_out * b.fan_in; ++i)
         d[b.weight_offset + i] *= std::abs(t[b.weight_offset + i]);
       if (with_bias)
-        for (PetscInt i = 0; i < b.fan_out; ++i) d[b.bias_offset + i] *= std::abs(t[b.bias_offset + i]);
+        for (PetscInt i = 0; i < b.fan_out; ++i)
+          d[b.bias_offset + i] *= std::abs(t[b.bias_offset + i]);
       break;
     case Normalisation::unit:
     case Normalisation::none:
@@ -66,7 +67,8 @@ void normalise(const model::ParameterLayout& layout, Normalisation n, BiasPolicy
   TERRAIN_CHECK(t.size() == v.size() && static_cast<PetscInt>(t.size()) == layout.size(),
                 "normalise: theta has " << t.size() << " entries, the direction " << v.size()
                                         << ", the layout " << layout.size());
-  for (int l = 0; l < layout.n_layers(); ++l) normalise_layer(layout.layer(l), n, bias, t.data(), v.data());
+  for (int l = 0; l < layout.n_layers(); ++l)
+    normalise_layer(layout.layer(l), n, bias, t.data(), v.data());
   if (n == Normalisation::unit) {
     const double norm = std::sqrt(sum_squares(v.data(), static_cast<PetscInt>(v.size())));
     if (norm > 0)

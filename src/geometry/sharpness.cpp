@@ -46,8 +46,8 @@ PetscErrorCode read_options(SharpnessConfig* c) {
                              "Start at this fraction of the box (random signs; 0: at y = 0)", "",
                              c->start, &c->start, nullptr));
   PetscCall(PetscOptionsBool("-sharp_curvature",
-                             "Also λ_max, the Hutchinson trace and the filter-normalised λ_max",
-                             "", curvature, &curvature, nullptr));
+                             "Also λ_max, the Hutchinson trace and the filter-normalised λ_max", "",
+                             curvature, &curvature, nullptr));
   PetscCall(PetscOptionsInt("-sharp_trace_probes", "Hutchinson probes of the trace", "",
                             c->trace_probes, &c->trace_probes, nullptr));
   PetscCall(PetscOptionsReal("-sharp_tol", "Absolute residual of the λ_max solves", "", c->tol,
@@ -66,7 +66,7 @@ struct Problem {
   objective::Objective* objective = nullptr;
   Vec theta = nullptr;
   core::VecList* basis = nullptr;  // null: the full space
-  core::OwnedVec z, grad;                // θ + A y and ∇L there
+  core::OwnedVec z, grad;          // θ + A y and ∇L there
   PetscInt evaluations = 0;
   core::Progress* progress = nullptr;
 
@@ -78,8 +78,8 @@ struct Problem {
     }
     const std::vector<double> coefficients = objective::replicate(y);
     TERRAIN_PETSC(VecCopy(theta, z));
-    TERRAIN_PETSC(VecMAXPY(z, static_cast<PetscInt>(basis->size()), coefficients.data(),
-                           basis->data()));
+    TERRAIN_PETSC(
+        VecMAXPY(z, static_cast<PetscInt>(basis->size()), coefficients.data(), basis->data()));
   }
 
   double loss_and_gradient(Vec y, Vec g) {
@@ -248,10 +248,10 @@ void curvature(const SharpnessConfig& config, objective::Objective& objective, V
   settings.nev = 1;
   settings.tol = config.tol;
   settings.prefix = "sharp_";
-  const spectral::Eigenpairs top = spectral::extreme_eigenpairs(H.mat(), spectral::End::largest,
-                                                                settings);
-  TERRAIN_CHECK(!top.values.empty(), "sharpness: λ_max did not converge to -sharp_tol "
-                                         << config.tol);
+  const spectral::Eigenpairs top =
+      spectral::extreme_eigenpairs(H.mat(), spectral::End::largest, settings);
+  TERRAIN_CHECK(!top.values.empty(),
+                "sharpness: λ_max did not converge to -sharp_tol " << config.tol);
   report.lambda_max = top.values[0];
   report.lambda_max_residual = top.residuals[0];
 
@@ -268,9 +268,9 @@ void curvature(const SharpnessConfig& config, objective::Objective& objective, V
   const core::OwnedMat DHD = filter_scaled_operator(H.mat(), d);
   const spectral::Eigenpairs filtered =
       spectral::extreme_eigenpairs(DHD, spectral::End::largest, settings);
-  TERRAIN_CHECK(!filtered.values.empty(),
-                "sharpness: the filter-normalised λ_max did not converge to -sharp_tol "
-                    << config.tol);
+  TERRAIN_CHECK(
+      !filtered.values.empty(),
+      "sharpness: the filter-normalised λ_max did not converge to -sharp_tol " << config.tol);
   report.filter_lambda_max = filtered.values[0];
   report.filter_lambda_max_residual = filtered.residuals[0];
   report.n_matvec = static_cast<PetscInt>(objective.counters().curvature_vectors - before);

@@ -43,14 +43,14 @@
 namespace terrain::geometry {
 
 struct SharpnessConfig {
-  bool enabled = false;      // -surf_sharpness
-  double epsilon = 1e-3;     // -sharp_eps
-  PetscInt subspace = 0;     // -sharp_subspace p (0: the full space)
-  std::uint64_t seed = 0;    // -sharp_seed (the subspace, the start's signs, the trace probes)
-  PetscInt max_it = 10;      // -sharp_max_it (TAO iterations; Keskar et al. use 10)
-  bool curvature = true;     // -sharp_curvature: λ_max, trace, filter-normalised λ_max
+  bool enabled = false;        // -surf_sharpness
+  double epsilon = 1e-3;       // -sharp_eps
+  PetscInt subspace = 0;       // -sharp_subspace p (0: the full space)
+  std::uint64_t seed = 0;      // -sharp_seed (the subspace, the start's signs, the trace probes)
+  PetscInt max_it = 10;        // -sharp_max_it (TAO iterations; Keskar et al. use 10)
+  bool curvature = true;       // -sharp_curvature: λ_max, trace, filter-normalised λ_max
   PetscInt trace_probes = 32;  // -sharp_trace_probes
-  double tol = 1e-8;         // -sharp_tol: absolute residual of the λ_max solves
+  double tol = 1e-8;           // -sharp_tol: absolute residual of the λ_max solves
   // Added to the fixed interface: -sharp_start ρ ∈ [0, 1]. TAO starts at y₀ = ρ·s_i·b_i, b_i
   // the box's half-width, s_i = ±1 from (seed, Stream::direction, p·n + i); 0 starts at y = 0
   // as Keskar et al. do (at a minimum TAO then stops at once: see above).
@@ -63,19 +63,19 @@ struct SharpnessConfig {
 struct SharpnessReport {
   double epsilon = 0;
   PetscInt subspace = 0;
-  double loss = 0;            // L(θ)
-  double max_loss = 0;        // L(θ + A y*) at the maximiser found
-  double sharpness = 0;       // (max_loss − loss) / (1 + loss)
+  double loss = 0;       // L(θ)
+  double max_loss = 0;   // L(θ + A y*) at the maximiser found
+  double sharpness = 0;  // (max_loss − loss) / (1 + loss)
   PetscInt iterations = 0, loss_evaluations = 0;
-  std::string reason;         // TAO's converged reason
-  std::string tao_type;       // added: the solver that ran (bqnls unless -sharp_tao_type)
+  std::string reason;    // TAO's converged reason
+  std::string tao_type;  // added: the solver that ran (bqnls unless -sharp_tao_type)
   double lambda_max = 0, lambda_max_residual = 0;
   double trace = 0, trace_stderr = 0;  // Hutchinson, -sharp_trace_probes Rademacher probes
   // Added: Hutch++ from the same number of products, which spectral::estimate_trace spends
   // anyway (more accurate when a few eigenvalues dominate, as they do for Hessians).
   double trace_hutchpp = 0, trace_hutchpp_stderr = 0;
   double filter_lambda_max = 0, filter_lambda_max_residual = 0;
-  PetscInt n_matvec = 0;      // H·v products of the curvature numbers
+  PetscInt n_matvec = 0;  // H·v products of the curvature numbers
   double seconds = 0;
 };
 

@@ -9,15 +9,6 @@
 namespace terrain::geometry {
 
 namespace {
-PetscErrorCode read_flag(PetscOptionItems* PetscOptionsObject, const char* name, const char* help,
-                         bool* value) {
-  PetscFunctionBeginUser;
-  PetscBool b = *value ? PETSC_TRUE : PETSC_FALSE;
-  PetscCall(PetscOptionsBool(name, help, "", b, &b, nullptr));
-  *value = b;
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode read_options(SurfaceConfig* c, PetscBool* input_set, PetscBool* x_set) {
   PetscFunctionBeginUser;
   char input[PETSC_MAX_PATH_LEN] = "", output[PETSC_MAX_PATH_LEN] = "", name[256] = "";
@@ -40,9 +31,9 @@ PetscErrorCode read_options(SurfaceConfig* c, PetscBool* input_set, PetscBool* x
                                sizeof(name), &name_set));
   PetscCall(PetscOptionsInt("-step", "Centre at this /trajectory/params step (-1: /params)", "",
                             c->step, &c->step, nullptr));
-  PetscCall(read_flag(PetscOptionsObject, "-data_from_run",
-                      "Without -data_source, use the -data_ options recorded in the run file",
-                      &c->data_from_run));
+  PetscCall(core::options_flag(
+      PetscOptionsObject, "-data_from_run",
+      "Without -data_source, use the -data_ options recorded in the run file", &c->data_from_run));
   PetscCall(PetscOptionsString("-x", "x range lo:hi:n, e.g. -1:1:51 (required)", "", x, x,
                                sizeof(x), x_set));
   PetscCall(PetscOptionsString("-y", "y range lo:hi:n: a 2-D surface (default: 1-D)", "", y, y,
@@ -55,26 +46,29 @@ PetscErrorCode read_options(SurfaceConfig* c, PetscBool* input_set, PetscBool* x
                             "Consecutive points per work unit (the unit of restarts and warm "
                             "starts)",
                             "", c->chunk, &c->chunk, nullptr));
-  PetscCall(read_flag(PetscOptionsObject, "-test", "Test loss and accuracy when there is a test set",
-                      &c->test));
-  PetscCall(read_flag(PetscOptionsObject, "-grad_norm", "|grad L| at every point", &c->grad_norm));
-  PetscCall(read_flag(PetscOptionsObject, "-curvature",
-                      "lambda_min and lambda_max at every point (the curvature map)",
-                      &c->curvature));
-  PetscCall(read_flag(PetscOptionsObject, "-trace", "Hutchinson trace at every point", &c->trace));
+  PetscCall(core::options_flag(PetscOptionsObject, "-test",
+                               "Test loss and accuracy when there is a test set", &c->test));
+  PetscCall(core::options_flag(PetscOptionsObject, "-grad_norm", "|grad L| at every point",
+                               &c->grad_norm));
+  PetscCall(core::options_flag(PetscOptionsObject, "-curvature",
+                               "lambda_min and lambda_max at every point (the curvature map)",
+                               &c->curvature));
+  PetscCall(core::options_flag(PetscOptionsObject, "-trace", "Hutchinson trace at every point",
+                               &c->trace));
   PetscCall(PetscOptionsInt("-trace_probes", "Rademacher probes of the trace", "", c->trace_probes,
                             &c->trace_probes, nullptr));
   PetscCall(PetscOptionsReal("-eig_tol", "Absolute residual of the curvature solves", "",
                              c->eig_tol, &c->eig_tol, nullptr));
   PetscCall(PetscOptionsInt("-eig_max_it", "Iteration limit of the curvature solves", "",
                             c->eig_max_it, &c->eig_max_it, nullptr));
-  PetscCall(read_flag(PetscOptionsObject, "-warm_start",
-                      "Start each curvature solve from the previous point's eigenvectors",
-                      &c->warm_start));
-  PetscCall(read_flag(PetscOptionsObject, "-plane_cache",
-                      "Keep the first layer's pre-activation on the plane (3 n x h doubles "
-                      "per dataset; a point then skips the first layer's GEMM)",
-                      &c->plane_cache));
+  PetscCall(core::options_flag(PetscOptionsObject, "-warm_start",
+                               "Start each curvature solve from the previous point's eigenvectors",
+                               &c->warm_start));
+  PetscCall(
+      core::options_flag(PetscOptionsObject, "-plane_cache",
+                         "Keep the first layer's pre-activation on the plane (3 n x h doubles "
+                         "per dataset; a point then skips the first layer's GEMM)",
+                         &c->plane_cache));
   PetscCall(PetscOptionsReal("-save_every",
                              "Seconds between saves of the finished points (0: after every "
                              "chunk)",
@@ -105,19 +99,19 @@ SurfaceConfig SurfaceConfig::from_options() {
       !c.name.empty() && c.name.find('/') == std::string::npos && c.name != "." && c.name != "..",
       "-surf_name must be one non-empty word without '/', got '" << c.name << "'");
   TERRAIN_CHECK(c.step >= -1, "-surf_step must be a step number or -1 (final), got " << c.step);
-  TERRAIN_CHECK(c.group_size >= 0, "-surf_group_size must be 0 (all ranks) or positive, got "
-                                       << c.group_size);
+  TERRAIN_CHECK(c.group_size >= 0,
+                "-surf_group_size must be 0 (all ranks) or positive, got " << c.group_size);
   TERRAIN_CHECK(c.chunk >= 1, "-surf_chunk must be at least 1, got " << c.chunk);
-  TERRAIN_CHECK(c.trace_probes >= 1, "-surf_trace_probes must be at least 1, got "
-                                         << c.trace_probes);
+  TERRAIN_CHECK(c.trace_probes >= 1,
+                "-surf_trace_probes must be at least 1, got " << c.trace_probes);
   TERRAIN_CHECK(c.eig_tol > 0, "-surf_eig_tol must be positive, got " << c.eig_tol);
   TERRAIN_CHECK(c.eig_max_it >= 1, "-surf_eig_max_it must be at least 1, got " << c.eig_max_it);
   TERRAIN_CHECK(c.save_every >= 0, "-surf_save_every must be non-negative, got " << c.save_every);
   // A y range makes the surface 2-D: its direction defaults to a random one.
   if (c.two_d() && c.directions.y == DirectionKind::none) c.directions.y = DirectionKind::random;
-  TERRAIN_CHECK(c.two_d() || c.directions.y == DirectionKind::none,
-                "-surf_ydir " << to_string(c.directions.y)
-                              << " needs a y range: give -surf_y lo:hi:n");
+  TERRAIN_CHECK(
+      c.two_d() || c.directions.y == DirectionKind::none,
+      "-surf_ydir " << to_string(c.directions.y) << " needs a y range: give -surf_y lo:hi:n");
   (void)c.grid();  // the ranges' own errors, now
   return c;
 }
@@ -130,15 +124,19 @@ SurfaceGrid SurfaceConfig::grid() const {
 std::string SurfaceConfig::fingerprint() const {
   const DirectionConfig& d = directions;
   std::ostringstream s;
-  s << "step=" << step << " x=" << x_text << " y=" << y_text << " chunk=" << chunk
-    << " test=" << test << " grad_norm=" << grad_norm << " curvature=" << curvature
-    << " trace=" << trace << " trace_probes=" << trace_probes << " eig_tol=" << eig_tol
-    << " eig_max_it=" << eig_max_it << " warm_start=" << warm_start
-    << " plane_cache=" << plane_cache << " xdir=" << to_string(d.x) << " ydir=" << to_string(d.y)
-    << " norm=" << to_string(d.normalisation) << " bias=" << to_string(d.bias)
-    << " seed=" << d.seed << " xtarget=" << d.x_target << " ytarget=" << d.y_target
-    << " trajectory=" << d.trajectory << " orthogonalize=" << d.orthogonalize
-    << " eigen_tol=" << d.eigen_tol;
+  s.precision(17);
+  // Keyed by the option that sets each value, so a refused resume can name it.
+  s << "-surf_step=" << step << " -surf_x=" << x_text << " -surf_y=" << y_text
+    << " -surf_chunk=" << chunk << " -surf_test=" << test << " -surf_grad_norm=" << grad_norm
+    << " -surf_curvature=" << curvature << " -surf_trace=" << trace
+    << " -surf_trace_probes=" << trace_probes << " -surf_eig_tol=" << eig_tol
+    << " -surf_eig_max_it=" << eig_max_it << " -surf_warm_start=" << warm_start
+    << " -surf_plane_cache=" << plane_cache << " -surf_xdir=" << to_string(d.x)
+    << " -surf_ydir=" << to_string(d.y) << " -surf_norm=" << to_string(d.normalisation)
+    << " -surf_bias=" << to_string(d.bias) << " -surf_seed=" << d.seed
+    << " -surf_xtarget=" << d.x_target << " -surf_ytarget=" << d.y_target
+    << " -surf_trajectory=" << d.trajectory << " -surf_orthogonalize=" << d.orthogonalize
+    << " -surf_eigen_tol=" << d.eigen_tol;
   return s.str();
 }
 

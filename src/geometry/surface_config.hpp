@@ -13,24 +13,24 @@
 namespace terrain::geometry {
 
 struct SurfaceConfig {
-  std::string input;            // run file or parameter file: the centre θ (required)
-  std::string output;           // default: the input, updated atomically
-  std::string name = "loss";    // /surface/<name>
-  PetscInt step = -1;           // a /trajectory/params snapshot as the centre; −1: /params
+  std::string input;          // run file or parameter file: the centre θ (required)
+  std::string output;         // default: the input, updated atomically
+  std::string name = "loss";  // /surface/<name>
+  PetscInt step = -1;         // a /trajectory/params snapshot as the centre; −1: /params
   bool data_from_run = true;
-  std::string x_text, y_text;   // -surf_x, -surf_y ranges; y empty for 1-D
-  PetscInt group_size = 0;      // ranks per work group; 0: one group of every rank
-  PetscInt chunk = 8;           // points per work unit (restart and warm-start unit)
-  bool test = true;             // test loss/accuracy when the data have a test set
+  std::string x_text, y_text;  // -surf_x, -surf_y ranges; y empty for 1-D
+  PetscInt group_size = 0;     // ranks per work group; 0: one group of every rank
+  PetscInt chunk = 8;          // points per work unit (restart and warm-start unit)
+  bool test = true;            // test loss/accuracy when the data have a test set
   bool grad_norm = false;
-  bool curvature = false;       // λ_min, λ_max with residuals and H·v counts
-  bool trace = false;           // Hutchinson trace
+  bool curvature = false;  // λ_min, λ_max with residuals and H·v counts
+  bool trace = false;      // Hutchinson trace
   PetscInt trace_probes = 10;
-  double eig_tol = 1e-6;        // absolute residual of the curvature solves
+  double eig_tol = 1e-6;  // absolute residual of the curvature solves
   PetscInt eig_max_it = 10000;
-  bool warm_start = true;       // curvature solves start from the previous point's vectors
-  bool plane_cache = true;      // the first layer's pre-activation kept per surface
-  double save_every = 60;       // seconds between saves of a group's finished points
+  bool warm_start = true;   // curvature solves start from the previous point's vectors
+  bool plane_cache = true;  // the first layer's pre-activation kept per surface
+  double save_every = 60;   // seconds between saves of a group's finished points
 
   DirectionConfig directions;
   SharpnessConfig sharpness;

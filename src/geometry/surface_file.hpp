@@ -27,10 +27,10 @@
 namespace terrain::geometry {
 
 struct SurfaceSummary {
-  std::string centre;           // "run.h5:/params"
+  std::string centre;  // "run.h5:/params"
   std::string fingerprint;
   PetscInt group_size = 1, n_groups = 1, chunk = 1;
-  double seconds = 0;           // this session's
+  double seconds = 0;  // this session's
 };
 
 // Collective on the file's communicator; rank 0's values are written. Replaces an existing

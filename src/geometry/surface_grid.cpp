@@ -35,11 +35,11 @@ Range Range::parse(const std::string& text, const std::string& option) {
                 option << " must be lo:hi:n (e.g. -1:1:51), got '" << text << "'");
   TERRAIN_CHECK(r.n >= 1, option << " needs at least one point, got n = " << r.n);
   if (r.n == 1)
-    TERRAIN_CHECK(r.lo == r.hi, option << " with n = 1 is a single value: give v:v:1, got '"
-                                       << text << "'");
+    TERRAIN_CHECK(r.lo == r.hi,
+                  option << " with n = 1 is a single value: give v:v:1, got '" << text << "'");
   else
-    TERRAIN_CHECK(r.lo < r.hi, option << " must run from low to high (lo < hi), got '" << text
-                                      << "'");
+    TERRAIN_CHECK(r.lo < r.hi,
+                  option << " must run from low to high (lo < hi), got '" << text << "'");
   return r;
 }
 
@@ -65,7 +65,8 @@ std::vector<Chunk> SurfaceGrid::chunks(PetscInt chunk) const {
     for (PetscInt s = 0; s < row_length; s += chunk) {
       Chunk c;
       c.index = static_cast<PetscInt>(out.size());
-      for (PetscInt k = s; k < std::min(s + chunk, row_length); ++k) c.points.push_back(r * row_length + k);
+      for (PetscInt k = s; k < std::min(s + chunk, row_length); ++k)
+        c.points.push_back(r * row_length + k);
       out.push_back(std::move(c));
     }
   return out;

@@ -55,7 +55,9 @@ std::string read_plan(const std::string& path, const std::string& fingerprint, P
     std::istringstream a(recorded), b(fingerprint);
     std::string wa, wb;
     while (a >> wa && b >> wb)
-      if (wa != wb) return "it was begun with " + wa + ", now " + wb;
+      if (wa != wb)
+        return wa.compare(0, 7, "centre=") == 0 ? "the centre (the point of -input) differs"
+                                                : "it was begun with " + wa + ", now " + wb;
     return "it was begun with other options";
   }
   if (plan.read_attr<std::int64_t>("/", "n_points") != n_points) return "the grid differs";
@@ -75,8 +77,11 @@ void broadcast(std::vector<double>& v, MPI_Comm comm) {
 
 SurfaceParts::SurfaceParts(MPI_Comm world, const std::string& output, const std::string& name,
                            const std::string& fingerprint, PetscInt n_points)
-    : world_(world), directory_(output + ".surface-" + name), fingerprint_(fingerprint),
-      n_points_(n_points), done_(n_points, 0) {
+    : world_(world),
+      directory_(output + ".surface-" + name),
+      fingerprint_(fingerprint),
+      n_points_(n_points),
+      done_(n_points, 0) {
   int rank = 0;
   MPI_Comm_rank(world_, &rank);
   std::string problem;
@@ -154,12 +159,12 @@ void SurfaceParts::read_parts() {
     const io::Array<std::int64_t> points = part.read_ints("/point");
     const io::Array<double> values = part.read_doubles("/values");
     TERRAIN_CHECK(values.rows() == points.values.size() && values.cols() == n_columns,
-                  entry.path().string() << ": /values is not [" << points.values.size() << ", "
-                                        << n_columns << "]");
+                  entry.path().string()
+                      << ": /values is not [" << points.values.size() << ", " << n_columns << "]");
     for (std::size_t k = 0; k < points.values.size(); ++k) {
       const std::int64_t p = points.values[k];
-      TERRAIN_CHECK(p >= 0 && p < n_points_,
-                    entry.path().string() << ": point " << p << " is outside the grid");
+      TERRAIN_CHECK(p >= 0 && p < n_points_, entry.path().string()
+                                                 << ": point " << p << " is outside the grid");
       done_[p] = 1;
       for (int c = 0; c < n_columns; ++c) values_[p][c] = values.values[k * n_columns + c];
     }
@@ -196,8 +201,8 @@ void SurfaceParts::save(MPI_Comm group, int group_index) {
   std::string problem;
   if (rank == 0 && !mine_points_.empty()) {
     try {
-      io::RunFile part = io::RunFile::create(
-          PETSC_COMM_SELF, directory_ + "/" + part_name(session_, group_index));
+      io::RunFile part =
+          io::RunFile::create(PETSC_COMM_SELF, directory_ + "/" + part_name(session_, group_index));
       part.write_attr("/", "fingerprint", fingerprint_);
       part.write_attr("/", "columns", column_list());
       part.write_1d("/point", mine_points_);

@@ -14,9 +14,9 @@ namespace terrain::geometry {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const char* const kNames[n_columns] = {
-    "train_loss",          "train_acc",           "test_loss",    "test_acc",
-    "grad_norm",           "lambda_min",          "lambda_max",   "lambda_min_residual",
-    "lambda_max_residual", "lambda_ratio",        "n_matvec",     "trace",
+    "train_loss",          "train_acc",    "test_loss",  "test_acc",
+    "grad_norm",           "lambda_min",   "lambda_max", "lambda_min_residual",
+    "lambda_max_residual", "lambda_ratio", "n_matvec",   "trace",
     "trace_stderr"};
 }  // namespace
 
@@ -27,21 +27,22 @@ std::vector<int> measured_columns(const SurfaceConfig& c, bool has_test) {
   if (c.test && has_test) cols.insert(cols.end(), {test_loss, test_acc});
   if (c.grad_norm) cols.push_back(grad_norm);
   if (c.curvature)
-    cols.insert(cols.end(), {lambda_min, lambda_max, lambda_min_residual, lambda_max_residual,
-                             lambda_ratio});
+    cols.insert(cols.end(),
+                {lambda_min, lambda_max, lambda_min_residual, lambda_max_residual, lambda_ratio});
   if (c.trace) cols.insert(cols.end(), {trace, trace_stderr});
   if (c.curvature || c.trace) cols.push_back(n_matvec);
   return cols;
 }
 
 SurfaceMeasure::SurfaceMeasure(const SurfaceConfig& config, objective::Objective& objective,
-                               const data::Dataset& train, const data::Dataset* test, const std::vector<double>& centre,
-                               const std::vector<double>& dx, const std::vector<double>& dy)
+                               const data::Dataset& train, const data::Dataset* test,
+                               const std::vector<double>& centre, const std::vector<double>& dx,
+                               const std::vector<double>& dy)
     : config_(config), objective_(objective), test_(test), centre_(centre), dx_(dx), dy_(dy) {
   const std::vector<double>* y = dy_.empty() ? nullptr : &dy_;
   if (config_.plane_cache) {
-    train_plane_ = std::make_unique<PlaneEvaluator>(objective_.comm(), objective_.network(),
-                                                    train, centre_, dx_, y);
+    train_plane_ = std::make_unique<PlaneEvaluator>(objective_.comm(), objective_.network(), train,
+                                                    centre_, dx_, y);
     if (test_)
       test_plane_ = std::make_unique<PlaneEvaluator>(objective_.comm(), objective_.network(),
                                                      *test_, centre_, dx_, y);
@@ -76,8 +77,8 @@ PointValues SurfaceMeasure::measure(double x, double y) {
     v[train_acc] = objective_.accuracy(theta_);
   }
   if (test_ && config_.test) {
-    const objective::Evaluation e = test_plane_ ? test_plane_->at(x, y)
-                                                : objective_.evaluate(theta_, *test_);
+    const objective::Evaluation e =
+        test_plane_ ? test_plane_->at(x, y) : objective_.evaluate(theta_, *test_);
     v[test_loss] = e.loss;
     v[test_acc] = e.accuracy;
   }

@@ -26,8 +26,19 @@ namespace terrain::geometry {
 
 // The per-point quantities, in the column order of the partial files.
 enum Column : int {
-  train_loss, train_acc, test_loss, test_acc, grad_norm, lambda_min, lambda_max,
-  lambda_min_residual, lambda_max_residual, lambda_ratio, n_matvec, trace, trace_stderr,
+  train_loss,
+  train_acc,
+  test_loss,
+  test_acc,
+  grad_norm,
+  lambda_min,
+  lambda_max,
+  lambda_min_residual,
+  lambda_max_residual,
+  lambda_ratio,
+  n_matvec,
+  trace,
+  trace_stderr,
   n_columns
 };
 // The dataset name of each column ("train_loss", ...: loss-landscape's names where it has them).
@@ -40,10 +51,12 @@ using PointValues = std::array<double, n_columns>;  // NaN where not measured
 class SurfaceMeasure {
  public:
   // Collective on the objective's communicator. centre, dx, dy: whole parameter vectors on every
-  // rank (dy empty for 1-D). `train` is the objective's training set; `test` may be null. Everything referenced must outlive this.
+  // rank (dy empty for 1-D). `train` is the objective's training set; `test` may be null.
+  // Everything referenced must outlive this.
   SurfaceMeasure(const SurfaceConfig& config, objective::Objective& objective,
-                 const data::Dataset& train, const data::Dataset* test, const std::vector<double>& centre,
-                 const std::vector<double>& dx, const std::vector<double>& dy);
+                 const data::Dataset& train, const data::Dataset* test,
+                 const std::vector<double>& centre, const std::vector<double>& dx,
+                 const std::vector<double>& dy);
   ~SurfaceMeasure();
 
   // Forgets the warm starts: the next point is the first of a chunk.
@@ -61,10 +74,10 @@ class SurfaceMeasure {
   const std::vector<double>& dx_;
   const std::vector<double>& dy_;
   std::unique_ptr<PlaneEvaluator> train_plane_, test_plane_;
-  core::OwnedVec theta_;            // the current point, on the objective's communicator
+  core::OwnedVec theta_;                // the current point, on the objective's communicator
   core::OwnedVec warm_min_, warm_max_;  // the previous point's eigenvectors
   bool have_warm_ = false;
-  std::vector<double> point_;       // replicated θ of the current point
+  std::vector<double> point_;  // replicated θ of the current point
 };
 
 }  // namespace terrain::geometry

@@ -40,9 +40,11 @@ TrajectoryPca::TrajectoryPca(const std::string& path, const model::Architecture&
   // G = MᵀM: this rank's share by one GEMM, then one sum over ranks.
   std::vector<double> g(static_cast<std::size_t>(T * T), 0.0);
   {
-    const PetscBLASInt t = blas_int(T), n = blas_int(n_local_), ld = blas_int(std::max<PetscInt>(n_local_, 1));
+    const PetscBLASInt t = blas_int(T), n = blas_int(n_local_),
+                       ld = blas_int(std::max<PetscInt>(n_local_, 1));
     const double one = 1, zero = 0;
-    if (n_local_ > 0) BLASgemm_("T", "N", &t, &t, &n, &one, m_.data(), &ld, m_.data(), &ld, &zero, g.data(), &t);
+    if (n_local_ > 0)
+      BLASgemm_("T", "N", &t, &t, &n, &one, m_.data(), &ld, m_.data(), &ld, &zero, g.data(), &t);
   }
   MPI_Allreduce(MPI_IN_PLACE, g.data(), static_cast<int>(g.size()), MPI_DOUBLE, MPI_SUM, comm_);
 
@@ -84,11 +86,12 @@ TrajectoryPca::TrajectoryPca(const std::string& path, const model::Architecture&
     Vec d = components_.push_back_duplicate(theta);
     {
       core::VecWriteAccess a(d);
-      const PetscBLASInt n = blas_int(n_local_), k = blas_int(K), ld = blas_int(std::max<PetscInt>(n_local_, 1)), inc = 1;
+      const PetscBLASInt n = blas_int(n_local_), k = blas_int(K),
+                         ld = blas_int(std::max<PetscInt>(n_local_, 1)), inc = 1;
       const double one = 1, zero = 0;
       if (n_local_ > 0)
-        BLASgemv_("N", &n, &k, &one, kept_local.data(), &ld, &u[static_cast<std::size_t>((K - 1 - c) * K)],
-                  &inc, &zero, a.get(), &inc);
+        BLASgemv_("N", &n, &k, &one, kept_local.data(), &ld,
+                  &u[static_cast<std::size_t>((K - 1 - c) * K)], &inc, &zero, a.get(), &inc);
     }
     double norm = 0;
     TERRAIN_PETSC(VecNormalize(d, &norm));
@@ -104,12 +107,14 @@ void TrajectoryPca::read_snapshots(const std::string& path, const model::Archite
   n_local_ = end - begin;
   {
     io::RunFile file = io::RunFile::open_read(comm_, path);
-    TERRAIN_CHECK(file.has(kData) && file.has(kSteps),
-                  path << ": no " << kData << " with " << kSteps
-                       << " (the run saved no parameter snapshots), which pca needs (-surf_trajectory)");
+    TERRAIN_CHECK(
+        file.has(kData) && file.has(kSteps),
+        path << ": no " << kData << " with " << kSteps
+             << " (the run saved no parameter snapshots), which pca needs (-surf_trajectory)");
     steps_ = file.read_ints(kSteps).values;
   }
-  TERRAIN_CHECK(!steps_.empty(), path << ": " << kSteps << " is empty; pca needs snapshots (-surf_trajectory)");
+  TERRAIN_CHECK(!steps_.empty(),
+                path << ": " << kSteps << " is empty; pca needs snapshots (-surf_trajectory)");
   // read_point validates the file against the network (schema, widths, the snapshots' shape).
   core::OwnedVec first;
   TERRAIN_PETSC(VecDuplicate(theta, first.out()));
@@ -138,7 +143,8 @@ void TrajectoryPca::read_snapshots(const std::string& path, const model::Archite
       send_displs[q] = static_cast<int>(ranges[q]);
       const bool sent = round + static_cast<std::size_t>(q) < T;
       recv_counts[q] = sent ? static_cast<int>(n_local_) : 0;
-      recv_displs[q] = sent ? static_cast<int>((round + q) * static_cast<std::size_t>(n_local_)) : 0;
+      recv_displs[q] =
+          sent ? static_cast<int>((round + q) * static_cast<std::size_t>(n_local_)) : 0;
     }
     MPI_Alltoallv(row.data(), send_counts.data(), send_displs.data(), MPI_DOUBLE, m_.data(),
                   recv_counts.data(), recv_displs.data(), MPI_DOUBLE, comm_);
@@ -155,9 +161,11 @@ std::vector<double> TrajectoryPca::project(Vec d) const {
   std::vector<double> p(static_cast<std::size_t>(T), 0.0);
   {
     const core::VecReadAccess a(d);
-    const PetscBLASInt n = blas_int(n_local_), t = blas_int(T), ld = blas_int(std::max<PetscInt>(n_local_, 1)), inc = 1;
+    const PetscBLASInt n = blas_int(n_local_), t = blas_int(T),
+                       ld = blas_int(std::max<PetscInt>(n_local_, 1)), inc = 1;
     const double one = 1, zero = 0;
-    if (n_local_ > 0) BLASgemv_("T", &n, &t, &one, m_.data(), &ld, a.get(), &inc, &zero, p.data(), &inc);
+    if (n_local_ > 0)
+      BLASgemv_("T", &n, &t, &one, m_.data(), &ld, a.get(), &inc, &zero, p.data(), &inc);
   }
   MPI_Allreduce(MPI_IN_PLACE, p.data(), static_cast<int>(T), MPI_DOUBLE, MPI_SUM, comm_);
   double norm = 0;

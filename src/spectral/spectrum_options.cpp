@@ -9,16 +9,6 @@ namespace terrain::spectral {
 namespace {
 const char* const kSolvers[] = {"auto", "scalapack", "slepc"};
 
-// A bool option inside an options block (the macros need the block's PetscOptionsObject).
-PetscErrorCode read_flag(PetscOptionItems* PetscOptionsObject, const char* name, const char* help,
-                         bool* value) {
-  PetscFunctionBeginUser;
-  PetscBool b = *value ? PETSC_TRUE : PETSC_FALSE;
-  PetscCall(PetscOptionsBool(name, help, "", b, &b, nullptr));
-  *value = b;
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode read_options(SpectrumOptions* o, PetscBool* input_set, PetscInt* seed_value) {
   PetscFunctionBeginUser;
   char input[PETSC_MAX_PATH_LEN] = "", output[PETSC_MAX_PATH_LEN] = "", name[256] = "";
@@ -44,31 +34,31 @@ PetscErrorCode read_options(SpectrumOptions* o, PetscBool* input_set, PetscInt* 
                             "Analyse the /trajectory/params snapshot of this training step "
                             "(-1: the final /params)",
                             "", o->step, &o->step, nullptr));
-  PetscCall(read_flag(PetscOptionsObject, "-data_from_run",
+  PetscCall(core::options_flag(PetscOptionsObject, "-data_from_run",
                       "Without -data_source, use the -data_ options recorded in "
                       "the run file",
                       &o->data_from_run));
-  PetscCall(read_flag(PetscOptionsObject, "-extreme",
+  PetscCall(core::options_flag(PetscOptionsObject, "-extreme",
                       "The -hess_nev largest and smallest eigenpairs (matrix-free; "
                       "off only with -spectrum_full, which then sets tau)",
                       &o->extreme));
-  PetscCall(read_flag(PetscOptionsObject, "-full",
+  PetscCall(core::options_flag(PetscOptionsObject, "-full",
                       "All eigenvalues of the assembled Hessian (n_params <= -spectrum_full_max)",
                       &o->full));
-  PetscCall(read_flag(PetscOptionsObject, "-inertia",
+  PetscCall(core::options_flag(PetscOptionsObject, "-inertia",
                       "Sylvester inertia at +-tau by LDL^T (MUMPS) of the assembled Hessian",
                       &o->inertia));
-  PetscCall(read_flag(PetscOptionsObject, "-count",
+  PetscCall(core::options_flag(PetscOptionsObject, "-count",
                       "Matrix-free count of eigenvalues below -tau (growing nev; Hessian only)",
                       &o->count));
-  PetscCall(read_flag(PetscOptionsObject, "-trace", "Trace by Hutchinson and Hutch++", &o->trace));
-  PetscCall(read_flag(PetscOptionsObject, "-density",
+  PetscCall(core::options_flag(PetscOptionsObject, "-trace", "Trace by Hutchinson and Hutch++", &o->trace));
+  PetscCall(core::options_flag(PetscOptionsObject, "-density",
                       "Spectral density by stochastic Lanczos quadrature", &o->density));
-  PetscCall(read_flag(PetscOptionsObject, "-blocks", "Spectra of the per-layer diagonal blocks",
+  PetscCall(core::options_flag(PetscOptionsObject, "-blocks", "Spectra of the per-layer diagonal blocks",
                       &o->blocks));
-  PetscCall(read_flag(PetscOptionsObject, "-shards", "lambda_max of each rank's own data shard",
+  PetscCall(core::options_flag(PetscOptionsObject, "-shards", "lambda_max of each rank's own data shard",
                       &o->shards));
-  PetscCall(read_flag(PetscOptionsObject, "-all",
+  PetscCall(core::options_flag(PetscOptionsObject, "-all",
                       "Every analysis (full and inertia only up to -spectrum_full_max)", &o->all));
   PetscCall(PetscOptionsReal("-zero_tol",
                              "tau = max(zero_atol, zero_tol * max|lambda|) (zero_tol when H = 0): "
@@ -110,7 +100,7 @@ PetscErrorCode read_options(SpectrumOptions* o, PetscBool* input_set, PetscInt* 
 
   PetscOptionsBegin(PETSC_COMM_WORLD, "hess_", "Eigenvectors (terrain-spectrum)",
                     "terrain-spectrum");
-  PetscCall(read_flag(PetscOptionsObject, "-vectors",
+  PetscCall(core::options_flag(PetscOptionsObject, "-vectors",
                       "Store the eigenvectors of the extreme eigenpairs", &o->vectors));
   PetscOptionsEnd();
 

@@ -54,9 +54,7 @@ void SurfaceStudy::setup() {
   source_ = in_->point.source;
   has_test_ = in_->data.test.n_global > 0;
   grid_ = std::make_unique<geometry::SurfaceGrid>(config_.grid());
-  const std::string fingerprint =
-      config_.fingerprint() + " centre=" + centre_hash(centre_) + " n_params=" +
-      std::to_string(centre_.size());
+  const std::string fingerprint = config_.fingerprint() + " centre=" + centre_hash(centre_);
   // The directory of finished points sits by the output's canonical path, however it is
   // spelled on the command line, so a resubmission finds it.
   const std::string output = std::filesystem::weakly_canonical(config_.output).string();
@@ -64,12 +62,12 @@ void SurfaceStudy::setup() {
                                                     grid_->size());
   PetscPrintf(world_, "terrain-surface: %s\n", in_->describe().c_str());
   PetscPrintf(world_, "terrain-surface: %d-D surface, %s = %d points%s\n", grid_->dims(),
-              grid_->dims() == 2 ? (std::to_string(grid_->nx()) + " x " +
-                                    std::to_string(grid_->ny())).c_str()
-                                 : std::to_string(grid_->nx()).c_str(),
+              grid_->dims() == 2
+                  ? (std::to_string(grid_->nx()) + " x " + std::to_string(grid_->ny())).c_str()
+                  : std::to_string(grid_->nx()).c_str(),
               int(grid_->size()),
-              parts_->resumed() ? (", resuming: " + std::to_string(parts_->n_done()) +
-                                   " done in " + parts_->directory())
+              parts_->resumed() ? (", resuming: " + std::to_string(parts_->n_done()) + " done in " +
+                                   parts_->directory())
                                       .c_str()
                                 : "");
 }
@@ -102,19 +100,18 @@ void SurfaceStudy::measure_sharpness() {
   if (!config_.sharpness.enabled) return;
   sharpness_ = std::make_unique<geometry::SharpnessReport>(
       geometry::measure_sharpness(config_.sharpness, *in_->objective, in_->theta));
-  PetscPrintf(world_,
-              "terrain-surface: sharpness (eps %.3g%s) %.6e: max loss %.6e over loss %.6e\n",
-              sharpness_->epsilon,
-              sharpness_->subspace ? (", subspace " + std::to_string(sharpness_->subspace)).c_str()
-                                   : "",
-              sharpness_->sharpness, sharpness_->max_loss, sharpness_->loss);
+  PetscPrintf(
+      world_, "terrain-surface: sharpness (eps %.3g%s) %.6e: max loss %.6e over loss %.6e\n",
+      sharpness_->epsilon,
+      sharpness_->subspace ? (", subspace " + std::to_string(sharpness_->subspace)).c_str() : "",
+      sharpness_->sharpness, sharpness_->max_loss, sharpness_->loss);
 }
 
 // The work groups, each with the centre and data on its own ranks, and their chunks.
 void SurfaceStudy::sweep() {
   const int size = world_size(world_);
-  const int group_size = config_.group_size == 0 ? size
-                                                 : int(std::min<PetscInt>(config_.group_size, size));
+  const int group_size =
+      config_.group_size == 0 ? size : int(std::min<PetscInt>(config_.group_size, size));
   groups_ = std::make_unique<core::WorkGroups>(world_, group_size);
   if (groups_->count() > 1) {  // the world's copy of the data is not needed any more
     in_.reset();
@@ -132,8 +129,9 @@ void SurfaceStudy::sweep() {
     for (PetscInt p : c.points) done = done && parts_->done()[p];
     if (!done) todo.push_back(c);
   }
-  PetscPrintf(world_, "terrain-surface: %d chunks of up to %d points to do on %d group(s) of %d "
-                      "rank(s)\n",
+  PetscPrintf(world_,
+              "terrain-surface: %d chunks of up to %d points to do on %d group(s) of %d "
+              "rank(s)\n",
               int(todo.size()), int(config_.chunk), groups_->count(), group_size);
   // Chunks are dealt by their number, so the same chunk goes to the same group whatever was
   // finished before.
@@ -145,8 +143,8 @@ void SurfaceStudy::sweep() {
   geometry::SweepOutcome outcome;
   try {
     geometry::SurfaceMeasure measure(config_, *in_->objective, in_->data.train,
-                                     has_test_ ? &in_->data.test : nullptr, centre_,
-                                     directions_.dx, directions_.dy);
+                                     has_test_ ? &in_->data.test : nullptr, centre_, directions_.dx,
+                                     directions_.dy);
     outcome = geometry::sweep_surface(groups_->comm(), groups_->index(), *grid_, mine, measure,
                                       *parts_, config_.save_every);
   } catch (const core::InputError& e) {
