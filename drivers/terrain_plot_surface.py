@@ -36,6 +36,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm, Normalize
+from matplotlib.ticker import FormatStrFormatter, NullFormatter
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from terrain_plot_common import Export, PlotError, text
@@ -231,6 +232,17 @@ def scale_label(name, log):
     return f"{name} (log scale)" if log else name
 
 
+def colour_bar(fig, ax, norm, levels, label, log):
+    """A colour bar of norm; on a log scale with ticks at some of the levels (a range inside
+    one decade would otherwise show no labelled tick)."""
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap="viridis"), ax=ax, label=label)
+    if log:
+        bar.set_ticks(levels[::max(1, len(levels) // 6)])
+        bar.ax.yaxis.set_major_formatter(FormatStrFormatter("%.3g"))
+        bar.ax.yaxis.set_minor_formatter(NullFormatter())
+    return bar
+
+
 def mark_unfinished(ax, s, X=None, Y=None, z=None):
     if s.done.all():
         return
@@ -326,13 +338,12 @@ def draw_plane(kind):
             cmap.set_bad("0.85")
             drawn = ax.pcolormesh(X, Y, np.ma.masked_invalid(Z), shading="nearest", norm=norm,
                                   cmap=cmap)
-        fig.colorbar(ScalarMappable(norm=norm, cmap="viridis"), ax=ax,
-                     label=scale_label(name, log))
+        colour_bar(fig, ax, norm, levels, scale_label(name, log), log)
         mark_unfinished(ax, s, X, Y)
         mark_landmarks(ax, s)
         label_plane(ax, s)
         if not s.done.all():
-            ax.legend(fontsize=8, loc="upper right")
+            ax.legend(fontsize=8, loc="best")
         ax.set_title(s.title(path, f"{name}, {kind}"), fontsize=9)
         fig.tight_layout()
         return fig
@@ -373,7 +384,7 @@ def draw_surface3d(f, path, args):
     label_plane(ax, s)
     zlabel = f"log10 {name}" if log else name
     ax.set_zlabel(zlabel)
-    fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, label=zlabel)
+    fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.12, label=zlabel)
     ax.set_title(s.title(path, f"{name}, 3-D"), fontsize=9)
     return fig
 
@@ -433,8 +444,8 @@ def draw_curvature_map(f, path, args):
             label_plane(ax, s)
     axes[0][0].set_title(s.title(path, "curvature |λmin/λmax|"), fontsize=9)
     if panels > 1:
-        axes[0][1].set_title("extreme eigenvalue" + (" (λmax)" if "lambda_max" in extremes
-                                                     else " (λmin)"), fontsize=9)
+        shown = extremes if s.dims == 1 else extremes[:1]
+        axes[0][1].set_title(", ".join(q.replace("lambda_", "λ") for q in shown), fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -460,18 +471,24 @@ def draw_pca(f, path, args):
     fig, ax = plt.subplots(figsize=(7.2, 5.8))
     drawn = ax.contour(X, Y, Z, levels=levels, norm=norm, cmap="viridis", linewidths=0.9)
     ax.clabel(drawn, drawn.levels[::max(1, len(drawn.levels) // 8)], fontsize=7, fmt="%.3g")
-    fig.colorbar(ScalarMappable(norm=norm, cmap="viridis"), ax=ax, label=scale_label(name, log))
+    colour_bar(fig, ax, norm, levels, scale_label(name, log), log)
     ax.plot(px, py, color="red", linewidth=1.2, marker="o", markersize=3, zorder=4,
-            label=f"trajectory ({px.size} snapshots)")
+            label="trajectory")
+    middle = 0.5 * (s.x.min() + s.x.max())
     for k, where in ((0, "start"), (px.size - 1, "end")):
+        right = px[k] > middle  # the label towards the middle, inside the axes
         ax.annotate(f"step {int(steps[k]) if k < steps.size else k}", (px[k], py[k]),
-                    xytext=(5, -10 if where == "end" else 5), textcoords="offset points",
-                    fontsize=8, color="red")
+                    xytext=(-5 if right else 5, -10 if where == "end" else 5),
+                    textcoords="offset points", ha="right" if right else "left", fontsize=8,
+                    color="red")
     mark_unfinished(ax, s, X, Y)
     mark_landmarks(ax, s)
     label_plane(ax, s)
-    ax.legend(fontsize=8, loc="upper right")
-    ax.set_title(s.title(path, f"training path over {name}"), fontsize=9)
+    if not s.done.all():
+        ax.legend(fontsize=8, loc="best")
+    first, last = (int(steps[k]) if k < steps.size else k for k in (0, px.size - 1))
+    ax.set_title(s.title(path, f"training path ({px.size} snapshots, step {first} to {last}) "
+                               f"over {name}"), fontsize=9)
     fig.tight_layout()
     return fig
 

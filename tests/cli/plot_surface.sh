@@ -100,6 +100,7 @@ with h5py.File(f"{work}/plane.h5", "w") as f:
     train = 0.02 + X ** 2 + 3.0 * (Y - 0.2) ** 2 + 0.5 * X * Y  # not symmetric in (x, y)
     put(g, "train_loss", train, done)
     put(g, "test_loss", 1.3 * train + 0.01, done)
+    g["test_loss"][2, 1] = g["test_loss"][6, 3] = -1.0  # a stale value at done = 0: still a gap
     put(g, "train_acc", 1.0 / (1.0 + train), done)
     put(g, "test_acc", 0.9 / (1.0 + train), done)
     lmax = 3.0 + X - Y; lmin = -0.3 * X * Y
@@ -260,6 +261,11 @@ with h5py.File(f"{work}/plane.h5", "r") as f:
     assert log and len(levels) == 25 and np.allclose(levels[1:] / levels[:-1], levels[1] / levels[0])
     assert np.isclose(levels[0], np.nanmin(z), rtol=1e-14) and np.isclose(levels[-1], np.nanmax(z), rtol=1e-14)
     assert np.array_equal(np.isnan(zf), done == 0)
+    assert np.array_equal(np.isnan(surface.quantity("test_loss")), done == 0)  # the stale -1 too
+    fig = tps.KINDS["heatmap"][1](f, "plane.h5", args(quantity="test_loss"))
+    mesh = [c for c in fig.axes[0].collections if isinstance(c, QuadMesh)][0]
+    assert np.array_equal(np.ma.getmaskarray(mesh.get_array()).reshape(7, 4), done == 0)
+    assert type(mesh.norm).__name__ == "LogNorm" and mesh.norm.vmin > 0
     assert fig.axes[0].get_xlabel().startswith("x: random (filter-normalised"), fig.axes[0].get_xlabel()
 
 with h5py.File(f"{work}/line.h5", "r") as f:
@@ -281,7 +287,8 @@ with h5py.File(f"{work}/pca.h5", "r") as f:
     fig = tps.KINDS["pca"][1](f, "pca.h5", args())
     ax = fig.axes[0]
     assert "81.2 %" in ax.get_xlabel() and "12.5 %" in ax.get_ylabel(), (ax.get_xlabel(), ax.get_ylabel())
-    path = [l for l in ax.get_lines() if l.get_label().startswith("trajectory")][0]
+    path = [l for l in ax.get_lines() if l.get_label() == "trajectory"][0]
+    assert "12 snapshots, step 0 to 1100" in ax.get_title(), ax.get_title()
     assert np.array_equal(path.get_xdata(), f["surface/pca/pca/proj_xcoord"][...])
     assert np.array_equal(path.get_ydata(), f["surface/pca/pca/proj_ycoord"][...])
 
@@ -342,7 +349,7 @@ with h5py.File(h5, "r") as f:
             assert points[p, 0] == x[i] and points[p, 1] == y[j], (i, j, points[p])
             assert np.array_equal(points[p, 2], want_z, equal_nan=True), (i, j, points[p, 2], want_z)
             for q in quantities:
-                v = g[q][...].reshape(nx, ny)[i, j]
+                v = g[q][...].reshape(nx, ny)[i, j] if q == "done" or done[i, j] else np.nan
                 assert np.array_equal(data[q][p], v, equal_nan=True), (q, i, j, data[q][p], v)
             assert data["vtkGhostType"][p] == (0 if done[i, j] else 2), (i, j)
     cells = decode(piece.find("CellData/DataArray"))
@@ -371,6 +378,14 @@ with h5py.File(h5, "r") as f:
             assert bool(grid.IsPointVisible(i + nx * j)) == bool(done[i, j]), (i, j)
     hidden = sum(not grid.IsCellVisible(c) for c in range(grid.GetNumberOfCells()))
     assert hidden == int((cells == 32).sum()), hidden
+    # what ParaView renders: the geometry filter drops the hidden cells (the gaps), and the
+    # bounds skip the unfinished points' NaN heights
+    from vtkmodules.vtkFiltersGeometry import vtkGeometryFilter
+    surface = vtkGeometryFilter()
+    surface.SetInputData(grid)
+    surface.Update()
+    assert surface.GetOutput().GetNumberOfCells() == grid.GetNumberOfCells() - hidden
+    assert np.all(np.isfinite(grid.GetBounds())), grid.GetBounds()
     print(f"vtk {grid.GetNumberOfPoints()} points, {hidden} hidden cells: ok")
 EOF
 }
