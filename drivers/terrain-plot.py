@@ -10,6 +10,7 @@ Sample runs:
   terrain-plot run.h5                      # writes run.png
   terrain-plot run.h5 -o landscape.png --spectrum final
   terrain-plot run.h5 --kind training
+  terrain-plot surf.h5 --kind contour --surface plane --quantity test_loss
 """
 import argparse
 import glob
@@ -84,7 +85,8 @@ def draw(kind_draw, args):
 def main(argv=None):
     kinds = plugin_kinds()
     parser = argparse.ArgumentParser(
-        prog=PROGRAM, description="Draw one figure of a terrain run file as a PNG.")
+        prog=PROGRAM, description="Draw one figure of a terrain run file as a PNG "
+                                  "(--kind vtk: export a surface for ParaView instead).")
     parser.add_argument("run", help="terrain run file (HDF5)")
     parser.add_argument("--kind", default=DEFAULT_KIND, choices=sorted(kinds),
                         help=f"which figure (default {DEFAULT_KIND}): "

@@ -162,6 +162,10 @@ class Surface:
             facts.append(f"{done}/{total} points done (gaps: unfinished)")
         if self.dims == 2 and "cosine" in self.group.attrs:
             facts.append(f"cos(x, y) = {float(self.group.attrs['cosine']):.3g}")
+        sharp = self.group.get("sharpness")
+        if isinstance(sharp, h5py.Group) and "sharpness" in sharp.attrs:
+            facts.append(f"ε-sharpness {float(sharp.attrs['sharpness']):.3g} "
+                         f"(ε = {float(sharp.attrs.get('epsilon', np.nan)):g})")
         if "centre" in self.group.attrs:
             facts.append(f"centre {text(self.group.attrs['centre'])}")
         if facts:

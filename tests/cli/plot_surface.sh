@@ -267,6 +267,7 @@ with h5py.File(f"{work}/plane.h5", "r") as f:
     assert np.array_equal(np.ma.getmaskarray(mesh.get_array()).reshape(7, 4), done == 0)
     assert type(mesh.norm).__name__ == "LogNorm" and mesh.norm.vmin > 0
     assert fig.axes[0].get_xlabel().startswith("x: random (filter-normalised"), fig.axes[0].get_xlabel()
+    assert "26/28 points done" in fig.axes[0].get_title() and "ε-sharpness 0.02 (ε = 0.001)" in fig.axes[0].get_title()
 
 with h5py.File(f"{work}/line.h5", "r") as f:
     g = f["surface/line"]
