@@ -86,18 +86,23 @@ class Surface:
             raise PlotError(f"/surface/{self.name}/{name} is not a non-empty 1-D dataset")
         return np.asarray(data[...], dtype=np.float64)
 
+    def _fits(self, data):
+        """A dataset on the grid: [nx] or [nx, ny]; a line also as [nx, 1] (ny = 1)."""
+        return isinstance(data, h5py.Dataset) and (
+            data.shape == self.shape or (self.dims == 1 and data.shape == (self.x.size, 1)))
+
     def _grid(self, name, dtype):
         data = self.group[name]
-        if not isinstance(data, h5py.Dataset) or data.shape != self.shape:
+        if not self._fits(data):
             shape = data.shape if isinstance(data, h5py.Dataset) else "a group"
             raise PlotError(f"/surface/{self.name}/{name} has shape {shape}, expected "
                             f"{self.shape} ({'nx' if self.dims == 1 else 'nx, ny'})")
-        return np.asarray(data[...], dtype=dtype)
+        return np.asarray(data[...], dtype=dtype).reshape(self.shape)
 
     def quantities(self):
         """The names of every dataset on the grid (done excluded), in name order."""
-        return [k for k, v in self.group.items() if isinstance(v, h5py.Dataset)
-                and k not in NOT_QUANTITIES and k != "done" and v.shape == self.shape]
+        return [k for k, v in self.group.items()
+                if k not in NOT_QUANTITIES and k != "done" and self._fits(v)]
 
     def has(self, name):
         return name in self.group and name not in NOT_QUANTITIES

@@ -82,7 +82,7 @@ with h5py.File(f"{work}/line_curv.h5", "w") as f:
     done = np.ones(11, dtype=np.int64)
     common(g, x, None, done)
     put(g, "train_loss", 1.0 + np.cos(3 * x), done)
-    put(g, "train_acc", 0.5 + 0.4 * x, done)
+    g["train_acc"] = (0.5 + 0.4 * x)[:, None]  # [nx, 1] (ny = 1) is read as [nx]
     lmax = 2.0 + x; lmin = -0.5 * np.sin(3 * x)
     put(g, "lambda_max", lmax, done); put(g, "lambda_min", lmin, done)
     put(g, "lambda_ratio", np.abs(lmin / lmax), done)
@@ -284,6 +284,15 @@ with h5py.File(f"{work}/line.h5", "r") as f:
     assert ax.get_yscale() == "log"
     assert sum(1 for l in ax.get_lines() if l.get_linestyle() == ":") == 2  # the two landmarks
 
+with h5py.File(f"{work}/line_curv.h5", "r") as f:  # no test set; train_acc stored [nx, 1]
+    fig = tps.KINDS["surface1d"][1](f, "line_curv.h5", args())
+    assert [l.get_label() for l in fig.axes[0].get_lines()] == ["train_loss"]
+    acc = [l for l in fig.axes[1].get_lines() if l.get_label() == "train_acc"][0]
+    assert np.array_equal(acc.get_ydata(), f["surface/interp/train_acc"][:, 0])
+    assert fig.axes[0].get_yscale() == "log"  # 1 + cos(3x) on [0, 1]: [0.010, 2], over a decade
+    fig = tps.KINDS["surface1d"][1](f, "line_curv.h5", args(quantity="train_acc"))
+    assert fig.axes[0].get_yscale() == "linear" and len(fig.axes) == 1  # [0.5, 0.9]: under a decade
+
 with h5py.File(f"{work}/pca.h5", "r") as f:
     fig = tps.KINDS["pca"][1](f, "pca.h5", args())
     ax = fig.axes[0]
@@ -338,8 +347,9 @@ with h5py.File(h5, "r") as f:
     assert points.shape == (nx * ny, 3), points.shape
     data = {a.get("Name"): decode(a) for a in piece.findall("PointData/DataArray")}
     assert piece.find("PointData").get("Scalars") == quantity
-    quantities = [k for k, v in g.items() if isinstance(v, h5py.Dataset) and v.shape == g["done"].shape
-                  and k not in ("xcoordinates", "ycoordinates")]
+    shapes = {(nx, ny), (nx,)} if ny == 1 else {(nx, ny)}
+    quantities = [k for k, v in g.items() if isinstance(v, h5py.Dataset) and v.shape in shapes | {(nx, 1)}
+                  and k not in ("xcoordinates", "ycoordinates", "xdirection", "ydirection")]
     assert set(data) == set(quantities) | {"vtkGhostType"}, (sorted(data), sorted(quantities))
     z = g[quantity][...].reshape(nx, ny)
     # every point, VTK's order p = i + nx·j: (x_i, y_j, z[i, j]) and each quantity's value[i, j]
@@ -405,6 +415,7 @@ exports "$work/plane.plane.vts" "$work/plane.h5" plane train_loss 1  # default n
 exports "$work/lin.vts" "$work/plane.h5" plane train_loss 0 --scale linear -o "$work/lin.vts"
 exports "$work/acc.vts" "$work/plane.h5" plane test_acc 0 --quantity test_acc -o "$work/acc.vts"
 exports "$work/line.line.vts" "$work/line.h5" line train_loss 1
+exports "$work/interp.vts" "$work/line_curv.h5" interp lambda_ratio 0 --quantity lambda_ratio --scale linear -o "$work/interp.vts"
 exports "$work/b.vts" "$work/two.h5" b train_loss 0 --surface b --scale linear -o "$work/b.vts"
 ls "$work"/*.tmp > /dev/null 2>&1 && fail "a temporary .vts was left behind"
 
