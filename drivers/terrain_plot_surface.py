@@ -382,7 +382,8 @@ def draw_surface3d(f, path, args):
     cmap = plt.get_cmap("viridis")
     if len(verts):
         ax.add_collection3d(Poly3DCollection(verts, facecolors=cmap(norm(heights)),
-                                             edgecolors="0.2", linewidths=0.2))
+                                             edgecolors="0.2",
+                                             linewidths=0.2 if max(s.shape) <= 30 else 0.05))
     else:  # no cell has four finished corners: the finished points alone
         ok = np.isfinite(H)
         ax.scatter(X[ok], Y[ok], H[ok], c=H[ok], cmap=cmap, norm=norm)
