@@ -10,6 +10,7 @@ Sample runs:
   terrain-plot run.h5                      # writes run.png
   terrain-plot run.h5 -o landscape.png --spectrum final
   terrain-plot run.h5 --kind training
+  terrain-plot surf.h5 --kind contour --surface plane --quantity test_loss
 """
 import argparse
 import glob
@@ -26,7 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, HERE)
-from terrain_plot_common import PlotError  # noqa: E402
+from terrain_plot_common import Export, PlotError  # noqa: E402
 
 PROGRAM = "terrain-plot"
 DEFAULT_KIND = "overview"
@@ -57,43 +58,64 @@ def plugin_kinds():
     return kinds
 
 
-def draw(kind_draw, args, output):
+def draw(kind_draw, args):
+    """Draws (or exports) one kind; returns the file written."""
     with open_run(args.run) as f:
         try:
             fig = kind_draw(f, args.run, args)
         except PlotError as e:
             raise PlotError(f"{args.run}: {e}")
+    if isinstance(fig, Export):  # a kind with a file format of its own (vtk)
+        output = args.output or fig.default_output
+        try:
+            fig.write(output)
+        except OSError as e:
+            raise PlotError(f"{output}: cannot write ({e.strerror or e})")
+        return output
+    output = args.output or os.path.splitext(args.run)[0] + ".png"
     try:
         fig.savefig(output, dpi=args.dpi)
     except OSError as e:
         raise PlotError(f"{output}: cannot write ({e.strerror or e})")
     finally:
         plt.close(fig)
+    return output
 
 
 def main(argv=None):
     kinds = plugin_kinds()
     parser = argparse.ArgumentParser(
-        prog=PROGRAM, description="Draw one figure of a terrain run file as a PNG.")
+        prog=PROGRAM, description="Draw one figure of a terrain run file as a PNG "
+                                  "(--kind vtk: export a surface for ParaView instead).")
     parser.add_argument("run", help="terrain run file (HDF5)")
     parser.add_argument("--kind", default=DEFAULT_KIND, choices=sorted(kinds),
                         help=f"which figure (default {DEFAULT_KIND}): "
                         + "; ".join(f"{k}: {h}" for k, (h, _) in sorted(kinds.items())))
-    parser.add_argument("-o", "--output", help="PNG to write (default: the run file with .png)")
+    parser.add_argument("-o", "--output", help="file to write (default: the run file with .png; "
+                                                "--kind vtk: <run>.<surface>.vts)")
     parser.add_argument("--spectrum", metavar="NAME",
                         help="which /spectrum/<NAME> (or /critical/<NAME>) to draw "
                              "(overview default: final, else the first)")
     parser.add_argument("--also", nargs="*", metavar="RUN", default=[],
                         help="further run files for the figures that compare several "
                              "(width_eigenvalues, features)")
+    parser.add_argument("--surface", metavar="NAME",
+                        help="which /surface/<NAME> to draw (default: the only one)")
+    parser.add_argument("--quantity", metavar="NAME",
+                        help="surface kinds: the dataset to draw (default train_loss; "
+                             "surface1d: train/test loss and accuracy)")
+    parser.add_argument("--scale", choices=("auto", "linear", "log"), default="auto",
+                        help="surface kinds: colour/height scale of the quantity (auto: log when "
+                             "every finished value is positive and they span a decade)")
+    parser.add_argument("--levels", type=int, default=25, metavar="N",
+                        help="surface kinds: number of contour levels (default 25)")
     parser.add_argument("--dpi", type=int, default=120, help="resolution of the PNG")
     args = parser.parse_args(argv)
-    output = args.output or os.path.splitext(args.run)[0] + ".png"
 
     try:
         for extra in args.also:  # a missing or broken --also file is named in the error
             open_run(extra).close()
-        draw(kinds[args.kind][1], args, output)
+        output = draw(kinds[args.kind][1], args)
     except PlotError as e:
         print(f"{PROGRAM}: error: {e}", file=sys.stderr)
         return 1

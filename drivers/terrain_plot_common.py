@@ -81,3 +81,13 @@ def choose_spectrum(f, requested, needs=(), what="eigenvalues", prefer=None):
     if needs:
         raise PlotError(f"no /spectrum group has {what}")
     return None, None
+
+
+class Export:
+    """What a draw returns instead of a Figure when its kind writes a file of its own (a VTK
+    grid for ParaView, ...): terrain-plot calls write(path) with -o, else with default_output
+    (which the kind chooses: it may name more than the run file, e.g. the surface)."""
+
+    def __init__(self, default_output, write):
+        self.default_output = default_output
+        self.write = write
