@@ -185,6 +185,17 @@ if bad:
     sys.exit("; ".join(bad))
 PY
 
+# Every surface figure of terrain-plot on these real files, and the ParaView export.
+for kind in contour contourf heatmap surface3d curvature_map vtk; do
+  out="$work/plot.$kind.$([ $kind = vtk ] && echo vts || echo png)"
+  "$build/terrain-plot" "$work/c.1.h5" --kind $kind -o "$out" > "$work/plot.log" 2>&1 && [ -s "$out" ] \
+    || { fail "terrain-plot --kind $kind"; cat "$work/plot.log"; }
+done
+"$build/terrain-plot" "$work/line.1.h5" --kind surface1d -o "$work/line.png" > "$work/plot.log" 2>&1 \
+  || { fail "terrain-plot --kind surface1d"; cat "$work/plot.log"; }
+"$build/terrain-plot" "$work/pca.h5" --kind pca -o "$work/pca.png" > "$work/plot.log" 2>&1 \
+  || { fail "terrain-plot --kind pca"; cat "$work/plot.log"; }
+
 # 5. Restarts: SIGTERM to the ranks mid-surface writes the finished points (complete = 0) and
 #    exits 0; SIGKILLs at random moments lose only chunks in flight; the same command again
 #    finishes bitwise the uninterrupted surface. Chunks of 2 points, saved after each.
