@@ -59,6 +59,10 @@ PetscErrorCode read_options(SurfaceConfig* c, PetscBool* input_set, PetscBool* x
                             &c->trace_probes, nullptr));
   PetscCall(PetscOptionsReal("-eig_tol", "Absolute residual of the curvature solves", "",
                              c->eig_tol, &c->eig_tol, nullptr));
+  PetscCall(PetscOptionsReal("-eig_rtol",
+                             "lambda_min's residual bound relative to |lambda_max| (the larger of "
+                             "the two bounds counts; 0: -surf_eig_tol alone)",
+                             "", c->eig_rtol, &c->eig_rtol, nullptr));
   PetscCall(PetscOptionsInt("-eig_max_it", "Iteration limit of the curvature solves", "",
                             c->eig_max_it, &c->eig_max_it, nullptr));
   PetscCall(core::options_flag(PetscOptionsObject, "-warm_start",
@@ -105,6 +109,8 @@ SurfaceConfig SurfaceConfig::from_options() {
   TERRAIN_CHECK(c.trace_probes >= 1,
                 "-surf_trace_probes must be at least 1, got " << c.trace_probes);
   TERRAIN_CHECK(c.eig_tol > 0, "-surf_eig_tol must be positive, got " << c.eig_tol);
+  TERRAIN_CHECK(c.eig_rtol >= 0 && c.eig_rtol < 1,
+                "-surf_eig_rtol must be in [0, 1), got " << c.eig_rtol);
   TERRAIN_CHECK(c.eig_max_it >= 1, "-surf_eig_max_it must be at least 1, got " << c.eig_max_it);
   TERRAIN_CHECK(c.save_every >= 0, "-surf_save_every must be non-negative, got " << c.save_every);
   // A y range makes the surface 2-D: its direction defaults to a random one.
@@ -130,13 +136,13 @@ std::string SurfaceConfig::fingerprint() const {
     << " -surf_chunk=" << chunk << " -surf_test=" << test << " -surf_grad_norm=" << grad_norm
     << " -surf_curvature=" << curvature << " -surf_trace=" << trace
     << " -surf_trace_probes=" << trace_probes << " -surf_eig_tol=" << eig_tol
-    << " -surf_eig_max_it=" << eig_max_it << " -surf_warm_start=" << warm_start
-    << " -surf_plane_cache=" << plane_cache << " -surf_xdir=" << to_string(d.x)
-    << " -surf_ydir=" << to_string(d.y) << " -surf_norm=" << to_string(d.normalisation)
-    << " -surf_bias=" << to_string(d.bias) << " -surf_seed=" << d.seed
-    << " -surf_xtarget=" << d.x_target << " -surf_ytarget=" << d.y_target
-    << " -surf_trajectory=" << d.trajectory << " -surf_orthogonalize=" << d.orthogonalize
-    << " -surf_eigen_tol=" << d.eigen_tol;
+    << " -surf_eig_rtol=" << eig_rtol << " -surf_eig_max_it=" << eig_max_it
+    << " -surf_warm_start=" << warm_start << " -surf_plane_cache=" << plane_cache
+    << " -surf_xdir=" << to_string(d.x) << " -surf_ydir=" << to_string(d.y)
+    << " -surf_norm=" << to_string(d.normalisation) << " -surf_bias=" << to_string(d.bias)
+    << " -surf_seed=" << d.seed << " -surf_xtarget=" << d.x_target
+    << " -surf_ytarget=" << d.y_target << " -surf_trajectory=" << d.trajectory
+    << " -surf_orthogonalize=" << d.orthogonalize << " -surf_eigen_tol=" << d.eigen_tol;
   return s.str();
 }
 

@@ -32,7 +32,7 @@ run_mpi 2 "$build/terrain-train" "${classify[@]}" -data_test_fraction 0.2 -outpu
   > "$work/train.log" 2>&1 || { fail "terrain-train (with a test set)"; cat "$work/train.log"; }
 
 # 1. A non-square 2-D surface with every per-point measure, at 1, 2 and 3 ranks.
-surf=(-surf_x -1:1:5 -surf_y -0.5:1:4 -surf_curvature -surf_grad_norm -surf_trace -surf_eig_tol 1e-9
+surf=(-surf_x -1:1:5 -surf_y -0.5:1:4 -surf_curvature -surf_grad_norm -surf_trace -surf_eig_tol 1e-9 -surf_eig_rtol 0
   -surf_chunk 3)
 for np in 1 2 3; do
   run_mpi "$np" "$build/terrain-surface" -input "$work/c.h5" "${surf[@]}" -output "$work/c.$np.h5" \
@@ -200,7 +200,7 @@ done
 #    exits 0; SIGKILLs at random moments lose only chunks in flight; the same command again
 #    finishes bitwise the uninterrupted surface. Chunks of 2 points, saved after each.
 long=("$build/terrain-surface" -input "$work/c.h5" -surf_x -1:1:9 -surf_y -1:1:8 -surf_curvature
-  -surf_chunk 2 -surf_save_every 0 -surf_eig_tol 1e-10)
+  -surf_chunk 2 -surf_save_every 0 -surf_eig_tol 1e-10 -surf_eig_rtol 0)
 run_mpi 2 "${long[@]}" -output "$work/full.h5" > "$work/full.log" 2>&1 || { fail "uninterrupted surface"; cat "$work/full.log"; }
 wait_for_part() {  # the first saved chunk of a background run
   for ((i = 0; i < 3000; ++i)); do
