@@ -115,3 +115,27 @@ BOOST_AUTO_TEST_CASE(bad_input_is_one_clear_line) {
   const data::Dataset other = data::synthetic_dataset(PETSC_COMM_WORLD, 9, 3, 2, false);
   BOOST_CHECK_THROW(geometry::PlaneEvaluator(PETSC_COMM_WORLD, net, other, t, t, nullptr), core::InputError);
 }
+
+// Fewer samples than ranks: a rank without rows contributes nothing and still takes part in
+// the reduction.
+BOOST_AUTO_TEST_CASE(ranks_without_rows) {
+  model::Architecture arch;
+  arch.widths = {4, 6, 3};
+  arch.activation = model::Activation::tanh;
+  arch.loss = model::Loss::cross_entropy;
+  arch.seed = 9;
+  const data::Dataset d = data::synthetic_dataset(PETSC_COMM_WORLD, 2, 4, 3, true);
+  objective::Objective f(PETSC_COMM_WORLD, arch, d);
+  core::OwnedVec theta(f.create_vec()), point;
+  VecDuplicate(theta, point.out());
+  f.initial_parameters(theta);
+  const std::vector<double> t = objective::replicate(theta);
+  const std::vector<double> dx = gaussian(f.n_params(), 31, 0.5), dy = gaussian(f.n_params(), 32, 0.5);
+  geometry::PlaneEvaluator plane(PETSC_COMM_WORLD, f.network(), d, t, dx, &dy);
+  std::vector<double> p(t.size());
+  for (std::size_t i = 0; i < p.size(); ++i) p[i] = t[i] + 0.75 * dx[i] - 0.5 * dy[i];
+  objective::distribute(p, point);
+  const objective::Evaluation direct = f.evaluate(point, d), e = plane.at(0.75, -0.5);
+  BOOST_TEST(relative(e.loss, direct.loss) <= 1e-13);
+  BOOST_TEST(e.accuracy == direct.accuracy);
+}
