@@ -17,31 +17,13 @@
 #include "model/network.hpp"
 #include "objective/objective.hpp"
 #include "objective/replicated.hpp"
+#include "support/network_cases.hpp"
 
 using namespace terrain;
 
 namespace {
 
-struct Case {
-  model::Activation activation;
-  model::Loss loss;
-  bool bias, residual;
-};
-
-std::ostream& operator<<(std::ostream& os, const Case& c) {
-  return os << model::to_string(c.activation) << "/" << model::to_string(c.loss)
-            << (c.bias ? "/bias" : "/nobias") << (c.residual ? "/residual" : "");
-}
-
-std::vector<Case> all_cases() {
-  std::vector<Case> cases;
-  for (auto a : {model::Activation::linear, model::Activation::relu, model::Activation::tanh,
-                 model::Activation::sigmoid, model::Activation::softplus})
-    for (auto l : {model::Loss::mse, model::Loss::cross_entropy})
-      for (bool bias : {false, true})
-        for (bool residual : {false, true}) cases.push_back({a, l, bias, residual});
-  return cases;
-}
+using Case = testing::NetworkCase;
 
 model::Architecture architecture(const Case& c, std::vector<PetscInt> widths = {5, 7, 7, 7, 4}) {
   model::Architecture a;
@@ -70,7 +52,7 @@ bool exact(model::Activation a) {
 
 }  // namespace
 
-BOOST_DATA_TEST_CASE(forward_loss_matches_full_forward, boost::unit_test::data::make(all_cases()), c) {
+BOOST_DATA_TEST_CASE(forward_loss_matches_full_forward, boost::unit_test::data::make(testing::all_network_cases()), c) {
   for (const auto& widths : {std::vector<PetscInt>{5, 7, 7, 7, 4}, std::vector<PetscInt>{5, 4}}) {
     const model::Architecture arch = architecture(c, widths);
     const bool ce = c.loss == model::Loss::cross_entropy;
@@ -115,7 +97,7 @@ BOOST_DATA_TEST_CASE(forward_loss_matches_full_forward, boost::unit_test::data::
 }
 
 BOOST_DATA_TEST_CASE(objective_paths_agree_and_gradients_are_unchanged,
-                     boost::unit_test::data::make(all_cases()), c) {
+                     boost::unit_test::data::make(testing::all_network_cases()), c) {
   const model::Architecture arch = architecture(c);
   const bool ce = c.loss == model::Loss::cross_entropy;
   const data::Dataset d = data::synthetic_dataset(PETSC_COMM_WORLD, 31, 5, 4, ce);
