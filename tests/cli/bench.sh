@@ -15,4 +15,7 @@ run_mpi 2 "$build/terrain-bench" -model_widths 20,30,30,5 -model_loss cross_entr
   -bench_repeat 1 -bench_vectors 4 > "$work/small.log" 2>&1 || { fail "small np=2"; cat "$work/small.log"; }
 grep -q "parallel efficiency 1 -> 2 ranks" "$work/small.log" || fail "no parallel efficiency line"
 grep -q "^loss checks:" "$work/small.log" || fail "no loss checks line at np=2"
+run_mpi 1 "$build/terrain-bench" -model_widths 4,3 -bench_samples 10 -bench_plane_points 0 > "$work/bad.log" 2>&1 \
+  && fail "-bench_plane_points 0 accepted"
+grep -q -- "-bench_plane_points must be positive" "$work/bad.log" || { fail "no line naming -bench_plane_points"; cat "$work/bad.log"; }
 finish
