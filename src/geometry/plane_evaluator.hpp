@@ -30,6 +30,17 @@ class PlaneEvaluator {
   // Loss (the mean over data.n_global) and accuracy (NaN for regression) at θ + x·dx + y·dy.
   // Collective: one reduction of two numbers.
   objective::Evaluation at(double x, double y);
+
+ private:
+  MPI_Comm comm_;
+  const model::Network& net_;
+  const data::Dataset& data_;
+  model::Targets targets_;
+  std::vector<double> theta_, dx_, dy_;  // dy_ empty for a line
+  // Z0 = X W₁ᵀ + b₁, Z1 = X D1ᵀ + e1, Z2 = X D2ᵀ + e2 (n_local × fan_out(0), row-major).
+  std::vector<double> z0_, z1_, z2_;
+  std::vector<double> point_, z_;  // θ + x·dx + y·dy and its first pre-activation
+  model::ForwardWork work_;
 };
 
 }  // namespace terrain::geometry

@@ -60,6 +60,53 @@ void Network::forward(const double* theta, const double* x, PetscInt n, PassStat
   }
 }
 
+namespace {
+// buf grows to at least `size` doubles and is never shrunk (no allocation once warm).
+double* grown(std::vector<double>& buf, std::size_t size) {
+  if (buf.size() < size) buf.resize(size);
+  return buf.data();
+}
+}  // namespace
+
+BlockSums Network::forward_loss(const double* theta, const double* x, PetscInt n,
+                                const Targets& targets, ForwardWork& work) const {
+  return forward_loss_from(0, theta, x, n, targets, work);
+}
+
+BlockSums Network::forward_loss_from_first(const double* theta, const double* z1, PetscInt n,
+                                           const Targets& targets, ForwardWork& work) const {
+  const PetscInt fo = layout_.layer(0).fan_out;
+  if (arch_.is_output(0)) return forward_loss_from(1, theta, z1, n, targets, work);
+  double* a = grown(work.a, std::size_t(n) * fo);  // layer 0's buffer (even parity)
+  activate_values(arch_.activation, z1, std::size_t(n) * fo, a, nullptr);
+  return forward_loss_from(1, theta, a, n, targets, work);
+}
+
+BlockSums Network::forward_loss_from(int first, const double* theta, const double* a, PetscInt n,
+                                     const Targets& targets, ForwardWork& work) const {
+  const int L = arch_.n_layers();
+  for (int l = first; l < L; ++l) {
+    const LayerBlock& b = layout_.layer(l);
+    const std::size_t size = std::size_t(n) * b.fan_out;
+    // Layer l writes the buffer of its parity, so a skip reads its input from the other one.
+    double* z = grown(l % 2 == 0 ? work.a : work.b, size);
+    // The same arithmetic as forward(): bias rows as GEMM's C with beta = 1 (the pass that
+    // beta = 0 would spend zeroing C), then σ (+ skip) in one pass in place.
+    if (b.bias_offset >= 0)
+      for (PetscInt i = 0; i < n; ++i)
+        std::memcpy(z + i * b.fan_out, theta + b.bias_offset, sizeof(double) * b.fan_out);
+    gemm(CblasNoTrans, CblasTrans, n, b.fan_out, b.fan_in, a, b.fan_in, theta + b.weight_offset,
+         b.fan_in, b.bias_offset >= 0 ? 1.0 : 0.0, z, b.fan_out);
+    if (!arch_.is_output(l))
+      activate_values(arch_.activation, z, size, z, arch_.has_skip(l) ? a : nullptr);
+    a = z;
+  }
+  BlockSums sums;
+  sums.loss_sum = loss_sum(arch_.loss, a, n, d_out(), targets);
+  if (targets.labels) sums.correct = double(count_correct(a, n, d_out(), targets.labels));
+  return sums;
+}
+
 void Network::backward(const double* theta, const Targets& targets, double scale,
                        PassState& s) const {
   const int L = arch_.n_layers();

@@ -28,6 +28,19 @@ struct PassState {
   std::vector<double> work;               // scratch of the R-passes, reused between calls
 };
 
+// Scratch of the forward-only passes: two ping-pong buffers of n × (widest layer), grown on
+// first use and reused by every later call (no allocation per call).
+struct ForwardWork {
+  std::vector<double> a, b;
+};
+
+// What a forward-only pass over a block leaves: Σℓ (unscaled) and, for classification
+// (Targets.labels non-null), the number of rows whose largest output is the label (else 0).
+struct BlockSums {
+  double loss_sum = 0;
+  double correct = 0;
+};
+
 class Network {
  public:
   explicit Network(const Architecture& arch);
@@ -39,6 +52,16 @@ class Network {
   // Forward pass over n samples; σ'' is kept only when `second_order`.
   void forward(const double* theta, const double* x, PetscInt n, PassState& s,
                bool second_order) const;
+  // Forward-only loss over n samples: one GEMM per layer, the activation σ alone (no σ', σ'',
+  // nothing kept per layer), bias and skip applied in the activation's pass. Linear and ReLU
+  // nets give bitwise the loss of forward() + loss_sum; tanh and sigmoid use vectorised
+  // elementwise functions (activate_values) and agree to a few ulp.
+  BlockSums forward_loss(const double* theta, const double* x, PetscInt n, const Targets& targets,
+                         ForwardWork& work) const;
+  // The same from z1, the first layer's pre-activation n × fan_out(0) (bias included),
+  // computed by the caller: layers 2..L only (for a plane of θ, where z1 is an axpy).
+  BlockSums forward_loss_from_first(const double* theta, const double* z1, PetscInt n,
+                                    const Targets& targets, ForwardWork& work) const;
   // The block's loss Σℓ and the back-propagated deltas of scale·Σℓ.
   void backward(const double* theta, const Targets& targets, double scale, PassState& s) const;
   // grad += ∇θ (scale·Σℓ) from the deltas of backward().
@@ -49,6 +72,11 @@ class Network {
                              double* out, bool gauss_newton) const;
 
  private:
+  // Layers first..L-1 from a (x for first = 0, else layer first-1's output in the ping-pong
+  // buffer of its parity), then the loss.
+  BlockSums forward_loss_from(int first, const double* theta, const double* a, PetscInt n,
+                              const Targets& targets, ForwardWork& work) const;
+
   Architecture arch_;
   ParameterLayout layout_;
 };

@@ -93,6 +93,10 @@ void Objective::set_theta(Vec theta) {
   TERRAIN_PETSC(VecRestoreArrayRead(theta, &a));
   theta_id_ = id;
   theta_state_ = state;
+  // Leaving a θ: learn whether loss() callers follow with a gradient at the same θ.
+  if (sums_valid_ && !sums_used_by_forward_) prefer_full_forward_ = false;
+  if (forward_for_loss_) prefer_full_forward_ = false;  // the full forward served only a loss
+  sums_used_by_forward_ = forward_for_loss_ = false;
   invalidate();
 }
 
@@ -105,6 +109,10 @@ void Objective::ensure_forward() {
                               net_.d_out(), targets_);
   PetscLogEventEnd(ev.forward, 0, 0, 0, 0);
   ++counters_.forward_passes;
+  if (sums_valid_) {  // a forward-only loss at this θ was not enough for the caller
+    ++counters_.repeated_forwards;
+    sums_used_by_forward_ = prefer_full_forward_ = true;
+  }
   forward_valid_ = true;
   backward_valid_ = false;
 }
@@ -117,18 +125,45 @@ void Objective::ensure_backward() {
   net_.backward(theta_.data(), targets_, 1.0 / double(n_global_), pass_);
   PetscLogEventEnd(ev.backward, 0, 0, 0, 0);
   backward_valid_ = true;
+  forward_for_loss_ = false;
+}
+
+model::BlockSums Objective::local_sums(bool need_correct) {
+  if (!forward_valid_ && !sums_valid_ && prefer_full_forward_) {
+    ensure_forward();
+    forward_for_loss_ = true;
+  }
+  if (forward_valid_) {
+    model::BlockSums s{loss_sum_, 0.0};
+    if (need_correct && targets_.labels)
+      s.correct = double(model::count_correct(pass_.out.back().data(), n_local_, net_.d_out(),
+                                              targets_.labels));
+    return s;
+  }
+  if (!sums_valid_) {
+    const core::LogEvents& ev = core::log_events();
+    PetscLogEventBegin(ev.forward, 0, 0, 0, 0);
+    sums_ = net_.forward_loss(theta_.data(), x_, n_local_, targets_, work_);
+    PetscLogEventEnd(ev.forward, 0, 0, 0, 0);
+    ++counters_.loss_passes;
+    sums_valid_ = true;
+  }
+  return sums_;
 }
 
 double Objective::loss(Vec theta) {
   set_theta(theta);
-  ensure_forward();
-  double sum = loss_sum_;
+  double sum = local_sums(false).loss_sum;
   MPI_Allreduce(MPI_IN_PLACE, &sum, 1, MPI_DOUBLE, MPI_SUM, comm_);
   return sum / double(n_global_);
 }
 
 double Objective::gradient(Vec theta, Vec grad) {
-  const double value = loss(theta);
+  set_theta(theta);
+  ensure_forward();
+  double value = loss_sum_;
+  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_SUM, comm_);
+  value /= double(n_global_);
   ensure_backward();
   const core::LogEvents& ev = core::log_events();
   PetscLogEventBegin(ev.gradient, 0, 0, 0, 0);
@@ -146,9 +181,7 @@ double Objective::gradient(Vec theta, Vec grad) {
 double Objective::accuracy(Vec theta) {
   if (!train_.classification) return std::numeric_limits<double>::quiet_NaN();
   set_theta(theta);
-  ensure_forward();
-  double correct = double(model::count_correct(pass_.out.back().data(), n_local_,
-                                               net_.d_out(), targets_.labels));
+  double correct = local_sums(true).correct;
   MPI_Allreduce(MPI_IN_PLACE, &correct, 1, MPI_DOUBLE, MPI_SUM, comm_);
   return correct / double(n_global_);
 }
@@ -157,14 +190,13 @@ Evaluation Objective::evaluate(Vec theta, const data::Dataset& data) {
   set_theta(theta);
   TERRAIN_CHECK(data.d_in == train_.d_in && data.d_out == train_.d_out,
                 "the evaluation set's shape does not match the training set");
-  model::PassState pass;
-  net_.forward(theta_.data(), data.X.data(), data.n_local, pass, false);
-  model::Targets t{data.Y.data(), data.classification ? data.labels.data() : nullptr};
-  const double* f = pass.out.back().data();
-  double sums[2] = {model::loss_sum(net_.architecture().loss, f, data.n_local, data.d_out, t),
-                    data.classification
-                        ? double(model::count_correct(f, data.n_local, data.d_out, t.labels))
-                        : 0.0};
+  const model::Targets t{data.Y.data(), data.classification ? data.labels.data() : nullptr};
+  const core::LogEvents& ev = core::log_events();
+  PetscLogEventBegin(ev.forward, 0, 0, 0, 0);
+  const model::BlockSums local = net_.forward_loss(theta_.data(), data.X.data(), data.n_local, t, work_);
+  PetscLogEventEnd(ev.forward, 0, 0, 0, 0);
+  ++counters_.loss_passes;
+  double sums[2] = {local.loss_sum, local.correct};
   MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, comm_);
   Evaluation e;
   e.loss = sums[0] / double(data.n_global);

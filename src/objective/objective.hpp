@@ -22,6 +22,8 @@ struct Evaluation {
 
 struct Counters {
   long forward_passes = 0, gradients = 0, curvature_vectors = 0;
+  long loss_passes = 0;     // forward-only passes (loss, accuracy, evaluate without the cache)
+  long repeated_forwards = 0;  // full forwards at a θ whose forward-only loss was just computed
 };
 
 class Objective {
@@ -42,8 +44,15 @@ class Objective {
   // The architecture's initial weights, drawn from (seed, global parameter index).
   void initial_parameters(Vec theta) const;
 
+  // Loss and accuracy come from the cached forward state when it is valid for θ, else from a
+  // forward-only pass (Network::forward_loss) that caches only its two sums: a gradient or
+  // product that follows still runs its own full forward, bitwise as without the loss call.
+  // When a full forward did follow a forward-only loss at the same θ (a loss-then-gradient
+  // caller), the next uncached loss runs the full, cached forward instead, so such callers
+  // pay one forward per θ; it goes back to forward-only when a loss is not followed so.
+  // The two paths agree to a few ulp (exactly for linear and ReLU nets).
   double loss(Vec theta);
-  double gradient(Vec theta, Vec grad);  // returns the loss too
+  double gradient(Vec theta, Vec grad);  // returns the loss too (always from the full forward)
   double accuracy(Vec theta);            // training accuracy (NaN for regression)
   // y = C(θ) x for one vector or for the m columns of dense matrices (MATDENSE with the Vec
   // row layout), in one pass over the data.
@@ -59,13 +68,16 @@ class Objective {
   void use_all_samples();
 
   // Forgets the cached passes (for benchmarks of uncached products).
-  void invalidate() { forward_valid_ = backward_valid_ = false; }
+  void invalidate() { forward_valid_ = backward_valid_ = sums_valid_ = false; }
   const Counters& counters() const { return counters_; }
 
  private:
   void set_theta(Vec theta);
   void ensure_forward();
   void ensure_backward();
+  // This rank's (Σℓ, correct) at the current θ: from the cached forward, the cached sums, or a
+  // forward-only pass.
+  model::BlockSums local_sums(bool need_correct);
   // Gathers the m local column blocks of `local` (lda) into m full vectors in all_.
   void gather(const double* local, PetscInt lda, PetscInt m, std::vector<double>& all);
   // Sums the m full vectors of `contribution` over ranks into the local blocks of `local`.
@@ -92,6 +104,13 @@ class Objective {
   model::PassState pass_;
   bool forward_valid_ = false, backward_valid_ = false;
   double loss_sum_ = 0;  // Σℓ over the local samples at the cached θ
+  // The forward-only sums at θ (nothing else is kept) and their ping-pong buffers.
+  model::BlockSums sums_;
+  bool sums_valid_ = false;
+  bool sums_used_by_forward_ = false;  // a full forward followed the forward-only sums at θ
+  bool prefer_full_forward_ = false;   // loss() runs the cached forward (see loss())
+  bool forward_for_loss_ = false;      // loss() ran the full forward at θ, no backward yet
+  model::ForwardWork work_;
 
   std::vector<double> x_all_, y_all_, buffer_;
   Counters counters_;
