@@ -27,7 +27,7 @@ struct SurfaceConfig {
   bool trace = false;      // Hutchinson trace
   PetscInt trace_probes = 10;
   double eig_tol = 1e-6;  // absolute residual of the curvature solves
-  double eig_rtol = 1e-3;  // λ_min may have a residual up to this fraction of |λ_max|
+  double eig_rtol = 1e-4;  // λ_min may have a residual up to this fraction of |λ_max|
   PetscInt eig_max_it = 10000;
   bool warm_start = true;   // curvature solves start from the previous point's vectors
   bool plane_cache = true;  // the first layer's pre-activation kept per surface
