@@ -24,6 +24,7 @@ void write_surface(io::RunFile& f, const std::string& name, const SurfaceGrid& g
   f.write_attr(g, "n_groups", summary.n_groups);
   f.write_attr(g, "chunk", summary.chunk);
   f.write_attr(g, "seconds", summary.seconds);
+  f.write_attr(g, "sweep_seconds", summary.sweep_seconds);
   f.write_attr(g, "fingerprint", summary.fingerprint);
   std::string names;
   for (int c : columns) names += std::string(names.empty() ? "" : ",") + column_name(c);

@@ -4,7 +4,8 @@
 //
 //   /surface/<name>           attrs dims, nx, ny, x_range, y_range, centre (where θ came from),
 //                             complete (1 when every point is done), n_done, n_points,
-//                             group_size, n_groups, chunk, seconds, fingerprint, columns
+//                             group_size, n_groups, chunk, seconds, sweep_seconds,
+//                             fingerprint, columns
 //     xcoordinates            float64[nx]
 //     ycoordinates            float64[ny]                       (2-D)
 //     train_loss, train_acc   float64[nx] (1-D) or [nx, ny] (2-D): value[i, j] is the point

@@ -141,6 +141,7 @@ void SurfaceStudy::sweep() {
 
   std::string problem;
   geometry::SweepOutcome outcome;
+  const double sweep_start = MPI_Wtime();
   try {
     geometry::SurfaceMeasure measure(config_, *in_->objective, in_->data.train,
                                      has_test_ ? &in_->data.test : nullptr, centre_, directions_.dx,
@@ -151,6 +152,8 @@ void SurfaceStudy::sweep() {
     problem = "group " + std::to_string(groups_->index()) + ": " + e.what();
   }
   groups_->wait_all();
+  sweep_seconds_ = MPI_Wtime() - sweep_start;
+  MPI_Bcast(&sweep_seconds_, 1, MPI_DOUBLE, 0, world_);
   core::check_all(world_, problem.empty(), problem);
   int stopped = outcome.stopped;
   MPI_Allreduce(MPI_IN_PLACE, &stopped, 1, MPI_INT, MPI_LOR, world_);
@@ -181,6 +184,7 @@ void SurfaceStudy::output_results() {
   summary.n_groups = groups_->count();
   summary.chunk = config_.chunk;
   summary.seconds = MPI_Wtime() - start_;
+  summary.sweep_seconds = sweep_seconds_;
   geometry::write_surface(file, config_.name, *grid_,
                           geometry::measured_columns(config_, has_test_), parts_->values(),
                           parts_->done(), directions_, summary, sharpness_.get());

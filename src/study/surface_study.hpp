@@ -40,6 +40,7 @@ class SurfaceStudy {
   std::unique_ptr<core::WorkGroups> groups_;
   bool stopped_ = false;
   PetscInt computed_ = 0;
+  double sweep_seconds_ = 0;
 };
 
 }  // namespace terrain::study
