@@ -37,9 +37,9 @@
 #   one core per rank; OPENBLAS_NUM_THREADS=1 (terrain.profile) keeps BLAS on it
 #SBATCH --hint=nomultithread
 #   physical cores only: small dense kernels gain nothing from hardware threads
-#SBATCH --signal=B:TERM@60
-#   60 s before the limit TERM to this shell, forwarded to the running surface, which writes its
-#   finished points and exits 0; resubmitting with SKIP_TRAIN=1 finishes the rest
+#SBATCH --signal=B:USR1@60
+#   60 s before the limit USR1 to this shell only (B:), forwarded to the running surface, which
+#   writes its finished points and exits 0; resubmitting with SKIP_TRAIN=1 finishes the rest
 #SBATCH --output=%x-%j.out
 set -euo pipefail
 
@@ -47,12 +47,15 @@ if [ -n "${SLURM_JOB_ID:-}" ]; then
   # Under SLURM: the environment of terrain.profile, counts from the allocation.
   source "${TERRAIN_PROFILE:-$HOME/terrain.profile}"
   build=${TERRAIN_BUILD:?set TERRAIN_BUILD (terrain.profile)}
-  cd "${TERRAIN_HOME:?set TERRAIN_HOME (terrain.profile)}"  # inputs name files relative to it
   out=${OUT:-${SLURM_SUBMIT_DIR:-.}/li2018}
+  mkdir -p "$out"
+  out=$(cd "$out" && pwd)
+  cd "${TERRAIN_HOME:?set TERRAIN_HOME (terrain.profile)}"  # inputs name files relative to it
   ranks=${SLURM_NTASKS:-$((SLURM_NNODES * SLURM_NTASKS_PER_NODE))}
   # --cpu-bind=cores: a rank stays on its core; --exact: a step gets only the cores it asks for,
-  # so several trainings share the node at once.
-  launch() { local n=$1; shift; srun --exact --ntasks="$n" --cpu-bind=cores "$@"; }
+  # so several trainings share the node at once. Always started in the background (&), where
+  # exec makes srun itself the job that signals are forwarded to.
+  launch() { local n=$1; shift; exec srun --exact --ntasks="$n" --cpu-bind=cores "$@"; }
 else
   if [ $# -lt 2 ]; then
     echo "usage: $0 BUILD_DIR OUTPUT_DIR      (or sbatch $0; environment: NP ranks, default 2)" >&2
@@ -64,7 +67,7 @@ else
   cd "$(dirname "${BASH_SOURCE[0]}")/../.."
   source jobscripts/env.sh
   ranks=${NP:-2}
-  launch() { local n=$1; shift; mpirun -np "$n" --bind-to none "$@"; }
+  launch() { local n=$1; shift; exec mpirun -np "$n" --bind-to none "$@"; }  # (in the background)
 fi
 mkdir -p "$out"
 python=/usr/bin/python3
@@ -110,10 +113,11 @@ if [ -z "${SKIP_TRAIN:-}" ]; then
   done
 fi
 
-# The running surface gets a forwarded TERM (SLURM's warning above; Ctrl-C locally): it writes
-# its finished points and exits 0, and this script stops after it.
+# USR1 or TERM to this script (SLURM's warning above, or kill): USR1 to the running surface, which
+# mpirun and srun forward to every rank; it writes its finished points and exits 0, and this
+# script stops after it.
 stop=0
-trap 'stop=1; [ -n "${pid:-}" ] && kill -TERM "$pid" 2>/dev/null' TERM INT
+trap 'stop=1; [ -n "${pid:-}" ] && kill -USR1 "$pid" 2>/dev/null' USR1 TERM
 surface() {  # surface RUN OPTS [more options]: one terrain-surface into the run file
   local run=$1 opts=$2
   shift 2

@@ -4,8 +4,9 @@
 #   training    final train/test loss and accuracy, the initial loss
 #   surface2d   the centre's loss; strict local minima of the grid (interior points below all 8
 #               neighbours), over the grid and within radius 0.5; the loss range within radius
-#               0.5; the share of interior points within radius 0.5 where the grid's own 2x2
-#               finite-difference Hessian of the surface is indefinite (the surface's non-convexity)
+#               0.25 and 0.5; the share of interior points (within radius 0.25, 0.5, all) where the
+#               grid's own 2x2 finite-difference Hessian of the surface is indefinite (the surface's
+#               non-convexity on the plane)
 #   curvature   |lambda_min/lambda_max| at the centre, its median and maximum over the map and
 #               within radius 0.5, lambda_max at the centre, H.v per point
 #   interp_init L at the solution (x = 0) and at the initialisation (x = 1); monotone on [0, 1] or
@@ -72,18 +73,22 @@ for net in ("d10_plain", "d10_skip", "d20_plain", "d20_skip"):
           f", residual {int(f['model'].attrs.get('residual', 0))}")
     print(f"  training: loss {t['loss'][0]:.4g} -> {t['loss'][-1]:.4g} (accuracy {t['accuracy'][-1]:.4f}),"
           f" test loss {t['test_loss'][-1]:.4g} (accuracy {t['test_accuracy'][-1]:.4f}) after {t['step'][-1]} steps")
-    s = f["surface"]
+    s = f["surface"] if "surface" in f else {}
     if "surface2d" in s:
         g = s["surface2d"]
         x, y, L = g["xcoordinates"][...], g["ycoordinates"][...], g["train_loss"][...]
         r = np.hypot(*np.meshgrid(x, y, indexing="ij"))
         disc = r <= 0.5 + 1e-12
         ic, jc = np.argmin(np.abs(x)), np.argmin(np.abs(y))
-        bad, n = indefinite_share(L, x, y, disc)
+        quarter = r <= 0.25 + 1e-12
+        shares = []
+        for name, m in (("r<=0.25", quarter), ("r<=0.5", disc), ("the grid", np.ones_like(disc))):
+            bad, n = indefinite_share(L, x, y, m)
+            shares.append(f"{bad}/{n} in {name}")
         print(f"  surface2d {len(x)}x{len(y)}: centre {L[ic, jc]:.4g}; local minima {local_minima(L)} on the grid,"
-              f" {local_minima(L, disc)} within r<=0.5; r<=0.5: loss {L[disc].min():.4g} .. {L[disc].max():.4g};"
-              f" grid Hessian indefinite at {bad}/{n} interior points of r<=0.5;"
-              f" max over the grid {L.max():.4g}")
+              f" {local_minima(L, disc)} within r<=0.5; loss r<=0.25 {L[quarter].min():.4g} .. {L[quarter].max():.4g},"
+              f" r<=0.5 {L[disc].min():.4g} .. {L[disc].max():.4g}, the grid .. {L.max():.4g};"
+              f" grid Hessian indefinite at {', '.join(shares)} interior points")
         if "test_loss" in g:
             T = g["test_loss"][...]
             print(f"    test loss: centre {T[ic, jc]:.4g}, r<=0.5 {T[disc].min():.4g} .. {T[disc].max():.4g}")
