@@ -57,21 +57,14 @@ if [ -n "${SLURM_JOB_ID:-}" ]; then
   # exec makes srun itself the job that signals are forwarded to.
   launch() { local n=$1; shift; exec srun --exact --ntasks="$n" --cpu-bind=cores "$@"; }
 else
-  if [ $# -lt 2 ]; then
-    echo "usage: $0 BUILD_DIR OUTPUT_DIR      (or sbatch $0; environment: NP ranks, default 2)" >&2
-    exit 2
-  fi
-  build=$(cd "$1" && pwd)
-  mkdir -p "$2"
-  out=$(cd "$2" && pwd)
-  cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-  source jobscripts/env.sh
-  ranks=${NP:-2}
+  # Arguments, the repository root as the working directory, env.sh, $build, $out, $np, $python
+  # and elapsed: the embedding studies' preamble.
+  source "$(dirname "${BASH_SOURCE[0]}")/../embedding/common.sh"
+  ranks=$np
   launch() { local n=$1; shift; exec mpirun -np "$n" --bind-to none "$@"; }  # (in the background)
 fi
-mkdir -p "$out"
 python=/usr/bin/python3
-started=$(date +%s)
+started=${started:-$(date +%s)}
 elapsed() { echo "$(($(date +%s) - started)) s"; }
 log() { echo "== $* ($(elapsed))"; }
 
