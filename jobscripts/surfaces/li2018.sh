@@ -14,7 +14,7 @@
 # jobscripts/surfaces/li2018_summary.sh prints the statistics (into li2018_summary.txt) and, where
 # terrain-plot has surface kinds, the figures are drawn.
 #
-# Local (about 25 min on 2 cores):
+# Local (17 min on 2 cores shared with another job: trainings 6 min, each net's surfaces 2.5-3 min):
 #   bash jobscripts/surfaces/li2018.sh BUILD_DIR OUTPUT_DIR          (environment: NP, default 2)
 # SLURM (edit --account and the node shape; TERRAIN_PROFILE as in jobscripts/slurm/terrain.profile):
 #   sbatch --export=ALL,OUT=$SCRATCH/li2018 jobscripts/surfaces/li2018.sh
