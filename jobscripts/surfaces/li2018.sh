@@ -11,8 +11,8 @@
 # for both 10-layer nets the line between the minima of seeds 0 and 1 (interp_seeds,
 # li2018_interp_seeds.opts), and for the plain 10-layer net the PCA plane of its trajectory with
 # the projected path (pca, li2018_pca.opts). All surfaces go into the run files (/surface/<name>);
-# jobscripts/surfaces/li2018_summary.sh prints the statistics (into li2018_summary.txt) and, where
-# terrain-plot has surface kinds, the figures are drawn.
+# jobscripts/surfaces/li2018_summary.sh prints the statistics (into li2018_summary.txt), and
+# terrain-plot draws every surface (OUT/<net>_<surface>.png).
 #
 # Local (17 min on 2 cores shared with another job: trainings 6 min, each net's surfaces 2.5-3 min):
 #   bash jobscripts/surfaces/li2018.sh BUILD_DIR OUTPUT_DIR          (environment: NP, default 2)
@@ -166,23 +166,14 @@ surface "$run" inputs/surfaces/li2018_pca.opts -surf_x "$xr" -surf_y "$yr"
 log "summary"
 bash jobscripts/surfaces/li2018_summary.sh "$out" | tee "$out/li2018_summary.txt"
 
-# Figures, where terrain-plot has the surface kinds (a plots helper is adding them).
-kinds=" $("$build/terrain-plot" -h 2>&1 | sed -n 's/.*--kind {\([^}]*\)}.*/\1/p' | head -1 | tr , ' ') "
-surface_option=()
-"$build/terrain-plot" -h 2>&1 | grep -q -- "--surface" && surface_option=(--surface)
+# Figures: one terrain-plot per surface (a failed figure is reported, the study still stands).
 plot() {  # plot KIND RUN SURFACE PNG
-  if [[ $kinds != *" $1 "* ]]; then
-    echo "terrain-plot has no --kind $1: $4 not drawn"
-    return 0
-  fi
-  local select=()
-  ((${#surface_option[@]})) && select=(--surface "$3")
-  "$build/terrain-plot" "$2" --kind "$1" "${select[@]}" -o "$out/$4" > /dev/null || echo "terrain-plot --kind $1 $3 failed"
+  "$build/terrain-plot" "$2" --kind "$1" --surface "$3" -o "$out/$4" > /dev/null || echo "terrain-plot --kind $1 $3 failed"
 }
 for net in "${nets[@]}"; do
   plot contour "$out/li2018_$net.h5" surface2d "${net}_contour.png"
   plot surface3d "$out/li2018_$net.h5" surface2d "${net}_surface3d.png"
-  plot ratio "$out/li2018_$net.h5" curvature "${net}_curvature.png"
+  plot curvature_map "$out/li2018_$net.h5" curvature "${net}_curvature.png"
   plot surface1d "$out/li2018_$net.h5" interp_init "${net}_interp_init.png"
 done
 for net in d10_plain d10_skip; do

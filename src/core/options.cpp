@@ -1,6 +1,7 @@
 #include "core/options.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -42,6 +43,29 @@ std::string program_name() { return g_program; }
 
 namespace {
 
+// The whitespace-separated tokens of a line, a "double-quoted value" counting as one (as PETSc
+// reads it).
+std::vector<std::string> split_tokens(const std::string& line) {
+  std::vector<std::string> tokens;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    if (std::isspace(static_cast<unsigned char>(line[i]))) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    if (line[i] == '"') {
+      end = line.find('"', i + 1);
+      end = end == std::string::npos ? line.size() : end + 1;
+    } else {
+      while (end < line.size() && !std::isspace(static_cast<unsigned char>(line[end]))) ++end;
+    }
+    tokens.push_back(line.substr(i, end - i));
+    i = end;
+  }
+  return tokens;
+}
+
 // Checks one file and the files it includes; `chain` holds the files being read, outermost first.
 std::string check_options_file(const std::string& path, std::vector<std::string>& chain) {
   std::ifstream in(path, std::ios::binary);
@@ -66,7 +90,16 @@ std::string check_options_file(const std::string& path, std::vector<std::string>
            std::to_string(binary - content.begin()) + ")";
   chain.push_back(canonical);
   std::istringstream lines(content);
+  int number = 0;
   for (std::string line; std::getline(lines, line);) {
+    ++number;
+    // PETSc reads an option and at most one value per line (or "alias -a -b"); more is an error
+    // that only the reading rank sees, which leaves the other ranks waiting: refuse it here.
+    const std::vector<std::string> token = split_tokens(line.substr(0, line.find('#')));
+    if (token.size() > 2 && token[0] != "alias")
+      return "-options_file " + path + ":" + std::to_string(number) + ": more than one value for " +
+             token[0] + " ('" + token[1] + " " + token[2] +
+             "'): PETSc reads one option and one value per line";
     std::istringstream words(line.substr(0, line.find('#')));
     for (std::string word; words >> word;) {
       if (word != "-options_file") continue;

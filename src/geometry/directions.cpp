@@ -85,7 +85,12 @@ class Builder {
     const int n = count(DirectionKind::pca);
     if (n == 0) return;
     trajectory_ = c_.trajectory.empty() ? input_ : c_.trajectory;
-    pca_ = std::make_unique<TrajectoryPca>(trajectory_, arch_, theta_, n);
+    try {
+      pca_ = std::make_unique<TrajectoryPca>(trajectory_, arch_, theta_, n);
+    } catch (const core::InputError& e) {  // every rank has it: name the option behind the file
+      if (c_.trajectory.empty()) throw;
+      throw core::InputError(std::string("-surf_trajectory: ") + e.what());
+    }
   }
 
   void prepare_eigen() {

@@ -31,7 +31,8 @@ struct SurfaceSummary {
   std::string centre;  // "run.h5:/params"
   std::string fingerprint;
   PetscInt group_size = 1, n_groups = 1, chunk = 1;
-  double seconds = 0;  // this session's
+  double seconds = 0;        // this session's
+  double sweep_seconds = 0;  // of which measuring the points
 };
 
 // Collective on the file's communicator; rank 0's values are written. Replaces an existing

@@ -47,6 +47,7 @@ expect_error "short.h5" "${good[@]}" -surf_xdir target -surf_xtarget "$work/shor
 expect_error "other_net.h5" "${good[@]}" -surf_xdir target -surf_xtarget "$work/other_net.h5"
 expect_error "-surf_xtarget" "${good[@]}" -surf_xdir target -surf_xtarget "$work/good.h5"
 expect_error "no /trajectory/params" "${good[@]}" -surf_xdir pca
+expect_error "-surf_trajectory" "${good[@]}" -surf_xdir pca -surf_trajectory "$work/other_net.h5"
 expect_error "-sharp_eps" "${good[@]}" -surf_sharpness -sharp_eps -1
 expect_error "no_such_dir" "${good[@]}" -output "$work/no_such_dir/out.h5"
 ((cases >= 20)) || fail "only $cases cases ran"

@@ -144,6 +144,12 @@ for net in ("d10_plain", "d10_skip", "d20_plain", "d20_skip"):
     check(f"== {net}:" in summary, f"summary: no block for {net}")
 for what in ("surface2d 5x5", "curvature 3x3", "interp_init", "interp_seeds", "pca 4x4"):
     check(what in summary, f"summary: no {what}")
+import os
+for net in ("d10_plain", "d10_skip", "d20_plain", "d20_skip"):
+    for fig in ("contour", "surface3d", "curvature", "interp_init"):
+        png = f"{out}/{net}_{fig}.png"
+        check(os.path.exists(png) and os.path.getsize(png) > 10000, f"no figure {png}")
+check(os.path.exists(f"{out}/d10_plain_pca.png"), "no PCA figure")
 if bad:
     sys.exit("; ".join(bad))
 print("surface study files OK")
