@@ -11,31 +11,13 @@
 #include "objective/finite_differences.hpp"
 #include "core/rng.hpp"
 #include "data/synthetic.hpp"
+#include "support/network_cases.hpp"
 
 using namespace terrain;
 
 namespace {
 
-struct Case {
-  model::Activation activation;
-  model::Loss loss;
-  bool bias, residual;
-};
-
-std::ostream& operator<<(std::ostream& os, const Case& c) {
-  return os << model::to_string(c.activation) << "/" << model::to_string(c.loss)
-            << (c.bias ? "/bias" : "/nobias") << (c.residual ? "/residual" : "");
-}
-
-std::vector<Case> all_cases() {
-  std::vector<Case> cases;
-  for (auto a : {model::Activation::linear, model::Activation::relu, model::Activation::tanh,
-                 model::Activation::sigmoid, model::Activation::softplus})
-    for (auto l : {model::Loss::mse, model::Loss::cross_entropy})
-      for (bool bias : {false, true})
-        for (bool residual : {false, true}) cases.push_back({a, l, bias, residual});
-  return cases;
-}
+using Case = testing::NetworkCase;
 
 model::Architecture architecture(const Case& c) {
   model::Architecture a;
@@ -82,7 +64,7 @@ void fd_gradient(objective::Objective& f, Vec theta, Vec fd, double h) {
 }  // namespace
 
 BOOST_DATA_TEST_CASE(gradient_and_hessian_match_central_differences,
-                     boost::unit_test::data::make(all_cases()), c) {
+                     boost::unit_test::data::make(testing::all_network_cases()), c) {
   const model::Architecture arch = architecture(c);
   const data::Dataset train = data::synthetic_dataset(PETSC_COMM_WORLD, 17, 3, 4,
                                                          c.loss == model::Loss::cross_entropy);
