@@ -2,8 +2,9 @@
 # SLURM_NTASKS ranks, sbatch records what it would submit. USR1 to the batch shell (what
 # --signal=B:USR1@120 sends) is forwarded, terrain-train checkpoints and exits 0, the script
 # resubmits itself with the job count raised; the "next job" continues with -restart and the
-# result is bitwise the uninterrupted run — for a single training and for an ensemble, where the
-# runs finished before the signal are not redone.
+# result is bitwise the uninterrupted run — for a single training, for an ensemble, where the
+# runs finished before the signal are not redone, and for a surface (surface.sbatch), where the
+# second job computes only the missing chunks.
 source "$(dirname "$0")/lib/common.bash"
 source "$(dirname "$0")/lib/training.bash"
 cd "$source_dir"
@@ -107,4 +108,34 @@ todo=$(sed -n 's/.*ensemble of 9 runs.*, \([0-9]*\) to do.*/\1/p' "$work/job.log
 grep -q "ensemble done" "$work/job.log" || fail "the second ensemble job did not finish: $(cat "$work/job.log")"
 [ -e "$work/sbatch.log" ] && fail "a finished ensemble was resubmitted"
 same_results "$work/ens_full.h5" "$work/ens.h5" || fail "the continued ensemble differs from the uninterrupted one"
+
+# --- a surface: 3 ranks in groups of 1, chunks of 2 points saved after each ---
+cat > "$work/surf.opts" <<OPTS
+-surf_x -1:1:9
+-surf_y -1:1:8
+-surf_curvature
+-surf_eig_rtol 0
+-surf_chunk 2
+-surf_save_every 0
+OPTS
+cp "$work/full.h5" "$work/surf_full.h5"
+cp "$work/full.h5" "$work/surf.h5"
+run_mpi 3 "$build/terrain-surface" -input "$work/surf_full.h5" -options_file "$work/surf.opts" -surf_group_size 1 \
+  > /dev/null 2>&1 || fail "uninterrupted surface"
+RUN_WATCH=$work/surf.h5.surface-loss/part_s0000_g0000.h5
+job surface.sbatch 3 1 OPTIONS="$work/surf.opts" RUN="$work/surf.h5" || { fail "signalled surface job"; cat "$work/job.log"; }
+grep -q "stopped by a signal" "$work/job.log" || fail "surface: no stop line: $(cat "$work/job.log")"
+grep -q "JOB_COUNT=2 $slurm/surface.sbatch" "$work/sbatch.log" || fail "surface: no resubmission: $(cat "$work/sbatch.log" 2>&1)"
+rm -f "$work/sbatch.log"
+job surface.sbatch 3 0 OPTIONS="$work/surf.opts" RUN="$work/surf.h5" JOB_COUNT=2 || { fail "second surface job"; cat "$work/job.log"; }
+grep -q "resuming: [0-9]* done" "$work/job.log" || fail "the second surface job did not resume: $(cat "$work/job.log")"
+grep -q "is complete" "$work/job.log" || fail "the second surface job did not complete"
+[ -e "$work/sbatch.log" ] && fail "a complete surface was resubmitted"
+"$python" - "$work/surf_full.h5" "$work/surf.h5" <<'PY' || fail "the surface continued by the second job differs from the uninterrupted one"
+import sys, h5py, numpy as np
+a, b = (h5py.File(p, "r")["surface/loss"] for p in sys.argv[1:])
+for n in a:
+    if isinstance(a[n], h5py.Dataset) and not np.array_equal(a[n][...], b[n][...], equal_nan=True):
+        sys.exit(f"{n} differs")
+PY
 finish
