@@ -76,6 +76,8 @@ void read_point(MPI_Comm comm, const std::string& path, const model::Architectur
   TERRAIN_PETSC(VecGetArrayWrite(theta, &a));
   std::copy(all.begin() + begin, all.begin() + end, a);
   TERRAIN_PETSC(VecRestoreArrayWrite(theta, &a));
+  if (const std::string bad = non_finite_entries(theta); !bad.empty())
+    fail(path, data + " snapshot of step " + std::to_string(step) + ": " + bad);
 }
 
 std::vector<std::pair<std::string, std::string>> recorded_options(const RunFile& file,

@@ -1,12 +1,15 @@
 #include "io/run_schema.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
+#include <limits>
 #include <sstream>
 #include <utility>
 
 #include "core/error.hpp"
 #include "core/options.hpp"
+#include "core/petsc_handle.hpp"
 
 namespace terrain::io {
 
@@ -284,8 +287,42 @@ void read_params_checked(MPI_Comm comm, const std::string& path, const model::Ar
     fail(file, "dataset params has " + std::to_string(shape[0]) + " entries, " + network);
   file.read_vec("/params", params);
   file.close();
+  if (const std::string bad = non_finite_entries(params); !bad.empty())
+    fail(file, "dataset params: " + bad);
 }
 }  // namespace
+
+std::string non_finite_entries(Vec v) {
+  PetscInt begin = 0, end = 0;
+  TERRAIN_PETSC(VecGetOwnershipRange(v, &begin, &end));
+  const double* a = nullptr;
+  TERRAIN_PETSC(VecGetArrayRead(v, &a));
+  long count = 0, first = std::numeric_limits<long>::max();
+  for (PetscInt i = begin; i < end; ++i)
+    if (!std::isfinite(a[i - begin])) {
+      ++count;
+      first = std::min<long>(first, i);
+    }
+  TERRAIN_PETSC(VecRestoreArrayRead(v, &a));
+  MPI_Comm comm = core::comm_of(v);
+  MPI_Allreduce(MPI_IN_PLACE, &count, 1, MPI_LONG, MPI_SUM, comm);
+  MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_LONG, MPI_MIN, comm);
+  if (count == 0) return {};
+  // The owner of the first bad entry says what it is (as a code: MPI_MAX ignores NaN unreliably).
+  int kind = -1;  // 0 nan, 1 inf, 2 -inf
+  if (first >= begin && first < end) {
+    TERRAIN_PETSC(VecGetArrayRead(v, &a));
+    const double value = a[first - begin];
+    TERRAIN_PETSC(VecRestoreArrayRead(v, &a));
+    kind = std::isnan(value) ? 0 : value > 0 ? 1 : 2;
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &kind, 1, MPI_INT, MPI_MAX, comm);
+  const char* const names[] = {"nan", "inf", "-inf"};
+  std::ostringstream os;
+  os << count << (count == 1 ? " entry is" : " entries are")
+     << " not a finite number, the first is entry " << first << " (" << names[kind] << ")";
+  return os.str();
+}
 
 void read_params(MPI_Comm comm, const std::string& path, Vec params) {
   read_params_checked(comm, path, nullptr, params);

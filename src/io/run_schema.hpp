@@ -79,6 +79,9 @@ void write_params(RunFile& file, Vec params);
 // 1-D numeric dataset `params` at its root (e.g. PyTorch parameters flattened with h5py).
 // The length must match the Vec; with `arch`, a run file's /model must also have the same
 // widths and bias, and messages name the network.
+// Collective: empty when every entry of v is a finite number, else what is wrong ("2 entries are
+// not finite numbers, the first is entry 17 (nan)"): a point read from a file must be finite.
+std::string non_finite_entries(Vec v);
 void read_params(MPI_Comm comm, const std::string& path, Vec params);
 void read_params(MPI_Comm comm, const std::string& path, const model::Architecture& arch,
                  Vec params);

@@ -22,6 +22,15 @@ with h5py.File(f"{w}/good.h5", "r") as good:
         f.attrs["schema_version"] = np.int64(1)
 with h5py.File(f"{w}/torch.h5", "w") as f:  # a bare parameter file (no /model)
     f["params"] = params
+for name, bad in (("nan", np.nan), ("inf", np.inf)):  # a run whose point is not finite
+    with h5py.File(f"{w}/good.h5", "r") as good, h5py.File(f"{w}/{name}.h5", "w") as f:
+        for key in good:
+            good.copy(key, f)
+        for key, value in good.attrs.items():
+            f.attrs[key] = value
+        p = f["params"][...]
+        p[[17, 40]] = bad
+        f["params"][...] = p
 PY
 
 # expect_error <what the message must contain> <terrain-spectrum arguments...>
@@ -55,6 +64,15 @@ expect_error "-model_widths" -input "$work/torch.h5" -data_source target1d -hess
 expect_error "-model_widths ends with 1" "${good[@]}" -data_source teacher -data_teacher_widths 1,4,2
 expect_error "-data_source" "${good[@]}" -data_source parquet
 expect_error "params has 321 entries" -input "$work/torch.h5" -model_widths 1,8,1 -data_source target1d
+# Non-finite parameters are an input error naming the file (they read as an "indefinite matrix"
+# from PETSc on every rank, or exited 0 with results); training from them likewise.
+expect_error "nan.h5: dataset params: 2 entries are not a finite number, the first is entry 17 (nan)" -input "$work/nan.h5"
+expect_error "inf.h5: dataset params: 2 entries are not a finite number, the first is entry 17 (inf)" -input "$work/inf.h5"
+for np in 1 3; do
+  expect_error_from terrain-train "$np" "inf.h5: dataset params: 2 entries are not a finite number" \
+    -options_file inputs/quickstart.opts -train_steps 5 -model_init_file "$work/inf.h5" -output "$work/from_inf.h5"
+  expect_error_from terrain-surface "$np" "nan.h5: dataset params" -input "$work/nan.h5" -surf_x -1:1:3
+done
 # 2 samples on 3 ranks: a rank has no shard.
 for np in 3; do
   run_mpi "$np" "$build/terrain-spectrum" "${good[@]}" -data_n 2 -spectrum_shards > /dev/null 2> "$work/stderr" \
