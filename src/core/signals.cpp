@@ -30,6 +30,12 @@ StopSignals::~StopSignals() noexcept {
 }
 
 int StopSignals::received() { return g_received; }
+
+bool StopSignals::received_anywhere(MPI_Comm comm) {
+  int stop = received() != 0;
+  MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_MAX, comm);
+  return stop;
+}
 void StopSignals::clear() { g_received = 0; }
 
 const char* signal_name(int signal) {

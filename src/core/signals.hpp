@@ -3,6 +3,8 @@
 // --signal=B:USR1@120 forwarded by the job script, or the SIGTERM at the time limit) as a
 // request to stop cleanly. The handler only records the signal; trainers agree on it over MPI
 // at a step boundary, write a checkpoint and leave with exit status 0.
+#include <mpi.h>
+
 namespace terrain::core {
 
 class StopSignals {
@@ -15,6 +17,8 @@ class StopSignals {
 
   // The last stop signal this process received since installation, 0 if none.
   static int received();
+  // Collective: the same verdict on every rank of comm — did any of them receive a stop signal?
+  static bool received_anywhere(MPI_Comm comm);
   // Forgets a received signal (tests).
   static void clear();
 };

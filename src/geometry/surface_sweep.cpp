@@ -9,13 +9,6 @@
 namespace terrain::geometry {
 
 namespace {
-// The same verdict on every rank of the group.
-bool stop_requested(MPI_Comm group) {
-  int stop = core::StopSignals::received() != 0;
-  MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_MAX, group);
-  return stop;
-}
-
 std::string describe(double x, double y, int dims, const PointValues& v) {
   char text[128];
   if (dims == 2)
@@ -40,7 +33,7 @@ SweepOutcome sweep_surface(MPI_Comm group, int group_index, const SurfaceGrid& g
     std::vector<PointValues> values;
     measure.begin_chunk();
     for (PetscInt p : chunk.points) {
-      if (stop_requested(group)) {
+      if (core::StopSignals::received_anywhere(group)) {
         out.stopped = true;
         break;
       }

@@ -37,13 +37,6 @@ PetscErrorCode read_options(EnsembleConfig* c, PetscBool* widths_set) {
   if (*widths_set) c->widths.assign(widths, widths + n);
   PetscFunctionReturn(0);
 }
-
-// The same verdict on every rank of comm: did any rank receive a stop signal?
-bool any_stop_signal(MPI_Comm comm) {
-  int stop = core::StopSignals::received() != 0;
-  MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_MAX, comm);
-  return stop;
-}
 }  // namespace
 
 EnsembleConfig EnsembleConfig::from_options(const model::Architecture& arch) {
@@ -166,7 +159,7 @@ void run_ensemble(MPI_Comm world, const data::DataConfig& data_config, const Run
                           "ensemble group " + std::to_string(groups.index()) + ": runs", to_do);
   for (int i : mine) {
     if (resume[i] == 2) continue;
-    if (any_stop_signal(groups.comm())) {
+    if (core::StopSignals::received_anywhere(groups.comm())) {
       stopped = 1;
       break;
     }

@@ -10,11 +10,7 @@ trap 'rm -rf "$work"' EXIT
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-if ! "$python" -c 'import h5py, matplotlib' 2>/dev/null; then
-  echo "SKIPPED: $python has no h5py or matplotlib"
-  exit 0
-fi
-[ -x "$plot" ] || { echo "FAIL: $plot is missing or not executable"; exit 1; }
+source "$(dirname "$0")/lib/plot.bash"
 
 # --- fixtures: a full run, a trajectory-only regression run, a file with nothing to plot ---
 "$python" - "$work" <<'EOF'
@@ -63,17 +59,6 @@ is_png "$work/custom.png" || fail "-o custom.png was not written"
 is_png "$work/regression.png" || fail "regression.h5 did not give regression.png"
 
 # --- bad inputs: exit 1, one line on stderr, naming the file ---
-expect_error() {  # expect_error <text the message must contain> <args...>
-  local want=$1
-  shift
-  "$plot" "$@" > "$work/stdout" 2> "$work/stderr"
-  local code=$?
-  local lines
-  lines=$(wc -l < "$work/stderr")
-  [ "$code" -eq 1 ] || fail "$*: exit $code, expected 1"
-  [ "$lines" -eq 1 ] || fail "$*: $lines lines on stderr: $(cat "$work/stderr")"
-  grep -qF -- "$want" "$work/stderr" || fail "$*: '$want' not in: $(cat "$work/stderr")"
-}
 expect_error "$work/missing.h5: no such file" "$work/missing.h5"
 printf 'not hdf5\n' > "$work/garbage.h5"
 expect_error "$work/garbage.h5: not an HDF5 file" "$work/garbage.h5"

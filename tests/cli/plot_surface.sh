@@ -11,11 +11,7 @@
 source "$(dirname "$0")/lib/common.bash"
 plot="$build/terrain-plot"
 
-if ! "$python" -c 'import h5py, matplotlib' 2>/dev/null; then
-  echo "SKIPPED: $python has no h5py or matplotlib"
-  exit 0
-fi
-[ -x "$plot" ] || { echo "FAIL: $plot is missing or not executable"; exit 1; }
+source "$(dirname "$0")/lib/plot.bash"
 
 # --- fixtures ---
 "$python" - "$work" <<'EOF'
@@ -420,17 +416,6 @@ exports "$work/b.vts" "$work/two.h5" b train_loss 0 --surface b --scale linear -
 ls "$work"/*.tmp > /dev/null 2>&1 && fail "a temporary .vts was left behind"
 
 # --- bad inputs: exit 1, one line on stderr, naming the file ---
-expect_error() {  # expect_error <text the message must contain> <args...>
-  local want=$1
-  shift
-  "$plot" "$@" > "$work/stdout" 2> "$work/stderr"
-  local code=$?
-  local lines
-  lines=$(wc -l < "$work/stderr")
-  [ "$code" -eq 1 ] || fail "$*: exit $code, expected 1"
-  [ "$lines" -eq 1 ] || fail "$*: $lines lines on stderr: $(cat "$work/stderr")"
-  grep -qF -- "$want" "$work/stderr" || fail "$*: '$want' not in: $(cat "$work/stderr")"
-}
 expect_error "$work/empty.h5: no /surface group" "$work/empty.h5" --kind contour
 expect_error "$work/empty.h5: no /surface group" "$work/empty.h5" --kind vtk
 expect_error "/surface/line is 1-D: --kind contour needs a 2-D surface" "$work/line.h5" --kind contour
