@@ -100,12 +100,10 @@ std::string check_options_file(const std::string& path, std::vector<std::string>
       return "-options_file " + path + ":" + std::to_string(number) + ": more than one value for " +
              token[0] + " ('" + token[1] + " " + token[2] +
              "'): PETSc reads one option and one value per line";
-    std::istringstream words(line.substr(0, line.find('#')));
-    for (std::string word; words >> word;) {
-      if (word != "-options_file") continue;
-      std::string included;
-      if (!(words >> included)) return path + ": -options_file without a file name";
-      if (std::string problem = check_options_file(included, chain); !problem.empty()) return problem;
+    for (std::size_t k = 0; k < token.size(); ++k) {
+      if (token[k] != "-options_file") continue;
+      if (++k == token.size()) return path + ": -options_file without a file name";
+      if (std::string problem = check_options_file(token[k], chain); !problem.empty()) return problem;
     }
   }
   chain.pop_back();

@@ -1,5 +1,6 @@
 #include "geometry/surface_grid.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -45,9 +46,9 @@ Range Range::parse(const std::string& text, const std::string& option) {
 
 std::vector<double> Range::coordinates() const {
   std::vector<double> c(n);
+  // n = 1 has lo = hi (parse), so the last point is also the first.
   for (PetscInt k = 0; k < n; ++k)
-    c[k] = k + 1 == n ? hi : lo + (hi - lo) * double(k) / double(std::max<PetscInt>(n - 1, 1));
-  if (n == 1) c[0] = lo;
+    c[k] = k + 1 == n ? hi : lo + (hi - lo) * double(k) / double(n - 1);
   return c;
 }
 

@@ -49,6 +49,7 @@ SurfaceMeasure::SurfaceMeasure(const SurfaceConfig& config, objective::Objective
                                                      *test_, centre_, dx_, y);
   }
   theta_.reset(objective_.create_vec());
+  if (config_.grad_norm) gradient_.reset(objective_.create_vec());
 }
 
 SurfaceMeasure::~SurfaceMeasure() = default;
@@ -84,10 +85,9 @@ PointValues SurfaceMeasure::measure(double x, double y) {
     v[test_acc] = e.accuracy;
   }
   if (config_.grad_norm) {
-    core::OwnedVec g(objective_.create_vec());
-    objective_.gradient(theta_, g);
+    objective_.gradient(theta_, gradient_);
     double norm = 0;
-    TERRAIN_PETSC(VecNorm(g, NORM_2, &norm));
+    TERRAIN_PETSC(VecNorm(gradient_, NORM_2, &norm));
     v[grad_norm] = norm;
   }
   if (!config_.curvature && !config_.trace) return v;

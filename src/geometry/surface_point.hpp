@@ -76,6 +76,7 @@ class SurfaceMeasure {
   std::unique_ptr<PlaneEvaluator> train_plane_, test_plane_;
   core::OwnedVec theta_;                // the current point, on the objective's communicator
   core::OwnedVec warm_min_, warm_max_;  // the previous point's eigenvectors
+  core::OwnedVec gradient_;             // -surf_grad_norm: reused at every point
   bool have_warm_ = false;
   std::vector<double> point_;  // replicated θ of the current point
 };

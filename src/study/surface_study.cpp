@@ -173,9 +173,7 @@ void SurfaceStudy::output_results() {
   if (!in_place) {
     // A new, self-contained file: the header, /model, /data and the centre as /params. The
     // group's input has the same network and data as the world's.
-    const model::Architecture arch = in_->arch;
-    std::vector<double> theta = centre_;
-    write_point_file(file, in_->data, arch, theta);
+    write_point_file(file, in_->data, in_->arch, centre_);
   }
   geometry::SurfaceSummary summary;
   summary.centre = source_;
