@@ -31,7 +31,7 @@ void write_critical(RunFile& f, const std::string& name, const CriticalRecord& r
   f.write_attr(g, "step", r.step);
   f.write_attr(g, "distance", r.distance);
   std::vector<std::int64_t> iteration, krylov;
-  std::vector<double> loss, n1, n2, step, length;
+  std::vector<double> loss, n1, n2, step, length, radius;
   for (const auto& x : h) {
     iteration.push_back(x.iteration);
     krylov.push_back(x.krylov_iterations);
@@ -40,6 +40,7 @@ void write_critical(RunFile& f, const std::string& name, const CriticalRecord& r
     n2.push_back(x.grad_norm2);
     step.push_back(x.step_norm);
     length.push_back(x.step_length);
+    radius.push_back(x.radius);
   }
   f.write_1d(g + "/iteration", iteration);
   f.write_1d(g + "/loss", loss);
@@ -47,6 +48,7 @@ void write_critical(RunFile& f, const std::string& name, const CriticalRecord& r
   f.write_1d(g + "/grad_norm2", n2);
   f.write_1d(g + "/step_norm", step);
   f.write_1d(g + "/step_length", length);
+  f.write_1d(g + "/trust_radius", radius);
   f.write_1d(g + "/krylov_iterations", krylov);
   if (start) f.write_vec(g + "/start_params", start);
 }
@@ -73,9 +75,13 @@ CriticalRecord read_critical(const RunFile& f, const std::string& name) {
   const auto n2 = f.read_doubles(g + "/grad_norm2").values;
   const auto step = f.read_doubles(g + "/step_norm").values;
   const auto length = f.read_doubles(g + "/step_length").values;
+  // Files written before the trust method have no trust_radius: zeros, as newton writes.
+  const auto radius = f.has(g + "/trust_radius") ? f.read_doubles(g + "/trust_radius").values
+                                                 : std::vector<double>(iteration.size(), 0.0);
   const std::size_t n = iteration.size();
   TERRAIN_CHECK(n >= 1 && krylov.size() == n && loss.size() == n && n1.size() == n &&
-                    n2.size() == n && step.size() == n && length.size() == n,
+                    n2.size() == n && step.size() == n && length.size() == n &&
+                    radius.size() == n,
                 f.path() << ": the columns of " << g << " differ in length");
   for (std::size_t k = 0; k < n; ++k) {
     optim::NewtonIteration x;
@@ -86,6 +92,7 @@ CriticalRecord read_critical(const RunFile& f, const std::string& name) {
     x.grad_norm2 = n2[k];
     x.step_norm = step[k];
     x.step_length = length[k];
+    x.radius = radius[k];
     r.result.history.push_back(x);
   }
   return r;

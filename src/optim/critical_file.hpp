@@ -1,7 +1,7 @@
 #pragma once
 // terrain-critical's part of the run file:
 //
-//   /critical/<name>  attrs  method str (newton|sfn), converged int64 0/1, reason str,
+//   /critical/<name>  attrs  method str (trust|newton|sfn), converged int64 0/1, reason str,
 //                            iterations int64 (rows − 1), sfn_iterations int64 (rows 1..k are
 //                            saddle-free steps), loss, grad_norm1, grad_norm2, grad_norm_inf,
 //                            gtol float64 (at the last iterate), n_matvec int64, seconds float64,
@@ -10,7 +10,8 @@
 //                            point is; Newton may converge to a distant critical point)
 //     iteration          int64[rows]    0 = the start point
 //     loss, grad_norm1, grad_norm2, step_norm, step_length   float64[rows]
-//     krylov_iterations  int64[rows]    MINRES iterations (Newton) or Lanczos steps (sfn)
+//     krylov_iterations  int64[rows]    MINRES iterations (newton) or Lanczos steps (trust, sfn)
+//     trust_radius       float64[rows]  the trust radius after the row (trust; 0 otherwise)
 //     start_params       float64[n_params]   (optional) the start point
 //
 // /params of the file is the last iterate (the critical point when converged).

@@ -10,13 +10,17 @@
 #include "core/options.hpp"
 #include "core/progress.hpp"
 #include "core/session.hpp"
+#include "optim/trust_region_newton.hpp"
 
 namespace terrain::optim {
 
-const char* to_string(CriticalMethod m) { return m == CriticalMethod::newton ? "newton" : "sfn"; }
+namespace {
+const char* const kMethods[] = {"newton", "sfn", "trust"};
+}  // namespace
+
+const char* to_string(CriticalMethod m) { return kMethods[static_cast<int>(m)]; }
 
 namespace {
-const char* const kMethods[] = {"newton", "sfn"};
 
 PetscErrorCode read_options(CriticalOptions* o, PetscBool* input_set, PetscBool* output_set) {
   PetscFunctionBeginUser;
@@ -40,9 +44,10 @@ PetscErrorCode read_options(CriticalOptions* o, PetscBool* input_set, PetscBool*
   PetscCall(PetscOptionsString("-name", "Results go to /critical/<name> and /spectrum/<name> "
                                "(default: the method)", "", name, name, sizeof(name), &name_set));
   PetscCall(PetscOptionsEList("-method",
-                              "newton (to the nearest critical point) or sfn (saddle-free "
-                              "Newton steps downhill, then Newton)",
-                              "", kMethods, 2, kMethods[method], &method, nullptr));
+                              "newton (to the nearest critical point), trust (trust-region "
+                              "Newton on |grad L|^2: stays local) or sfn (saddle-free Newton "
+                              "steps downhill, then Newton)",
+                              "", kMethods, 3, kMethods[method], &method, nullptr));
   PetscCall(PetscOptionsInt("-sfn_krylov", "sfn: Lanczos steps per saddle-free step", "",
                             o->sfn.krylov, &o->sfn.krylov, nullptr));
   PetscCall(PetscOptionsReal("-sfn_damping", "sfn: delta added to |Ritz values|", "",
@@ -172,9 +177,11 @@ CriticalSearch search_critical_point(objective::Objective& obj, Vec theta, Criti
   CriticalSearch out;
   NewtonSettings s = newton;
   s.on_iteration = nullptr;
-  if (method == CriticalMethod::newton) {
-    if (report) s.on_iteration = [&](const NewtonIteration& x) { report(x, "newton"); };
-    out.result = find_critical_point(obj, theta, s);
+  if (method != CriticalMethod::sfn) {
+    const char* phase = to_string(method);
+    if (report) s.on_iteration = [&](const NewtonIteration& x) { report(x, phase); };
+    out.result = method == CriticalMethod::trust ? find_critical_point_trust(obj, theta, s)
+                                                 : find_critical_point(obj, theta, s);
     return out;
   }
   const double t0 = MPI_Wtime();
@@ -190,7 +197,7 @@ CriticalSearch search_critical_point(objective::Objective& obj, Vec theta, Criti
     y.iteration += offset;
     report(y, "newton");
   };
-  NewtonResult n = find_critical_point(obj, theta, s);
+  NewtonResult n = find_critical_point_trust(obj, theta, s);
   for (std::size_t k = 1; k < n.history.size(); ++k) {
     r.history.push_back(n.history[k]);
     r.history.back().iteration += offset;

@@ -1,12 +1,15 @@
 #pragma once
-// terrain-critical's search for a critical point from a start θ, by one of two methods:
-//   newton  Newton–Krylov on ∇L = 0 (optim/newton_krylov.hpp): converges to the nearest
-//           critical point of any index (minimum, saddle, maximum).
+// terrain-critical's search for a critical point from a start θ, by one of three methods:
+//   trust   (the default) trust-region Newton on ½‖∇L‖² (optim/trust_region_newton.hpp): a
+//           nearby critical point of any index, also where H is singular; never jumps away.
+//   newton  Newton–Krylov on ∇L = 0 with a line search (optim/newton_krylov.hpp): quadratic
+//           near a non-degenerate point, but from a point that is not near one its steps along
+//           near-null curvature can carry it far (and differently at other rank counts).
 //   sfn     escape, then converge: saddle-free Newton steps (optim/saddle_free_newton.hpp) with
 //           a backtracking (Armijo) line search on the loss, which go downhill and are repelled
 //           by saddles, until ‖∇L‖₂ ≤ -critical_sfn_switch, or -critical_sfn_steps steps are
-//           done, or the line search finds no decrease; then Newton–Krylov converges to the
-//           critical point there. (A switch on "no negative Ritz value" was tried and is too
+//           done, or the line search finds no decrease; then the trust-region Newton converges
+//           to the critical point there. (A switch on "no negative Ritz value" was tried and is too
 //           eager: a small Krylov space often misses the negative curvature.)
 // The history has one row per iteration of both phases (iteration 0 = the start).
 #include <petscvec.h>
@@ -21,7 +24,7 @@
 
 namespace terrain::optim {
 
-enum class CriticalMethod { newton, sfn };
+enum class CriticalMethod { newton, sfn, trust };
 const char* to_string(CriticalMethod m);
 
 // The -critical_ options of terrain-critical besides NewtonSettings, and -input / -output.
@@ -30,7 +33,7 @@ struct CriticalOptions {
   std::string output;  // new run file (required, not the input)
   PetscInt step = -1;  // a /trajectory/params snapshot; −1: /params
   std::string name;    // /critical/<name> and /spectrum/<name>; default: the method's name
-  CriticalMethod method = CriticalMethod::newton;
+  CriticalMethod method = CriticalMethod::trust;
   SaddleFreeSettings sfn{20, 1e-3};  // -critical_sfn_krylov, -critical_sfn_damping
   PetscInt sfn_steps = 500;          // most saddle-free Newton steps before Newton
   double sfn_switch = 1e-6;          // Newton takes over once ‖∇L‖₂ ≤ this

@@ -30,6 +30,18 @@ PetscErrorCode read_options(NewtonSettings* s) {
                              "", s->eta_max, &s->eta_max, nullptr));
   PetscCall(PetscOptionsReal("-eta_min", "Smallest MINRES relative tolerance", "", s->eta_min,
                              &s->eta_min, nullptr));
+  PetscCall(PetscOptionsReal("-trust_radius", "trust: initial trust radius", "", s->radius,
+                             &s->radius, nullptr));
+  PetscCall(PetscOptionsReal("-trust_radius_max", "trust: largest trust radius", "",
+                             s->radius_max, &s->radius_max, nullptr));
+  PetscCall(PetscOptionsReal("-max_distance",
+                             "trust: stop rather than leave |theta - theta_start|_2 <= this "
+                             "(0: no bound)",
+                             "", s->max_distance, &s->max_distance, nullptr));
+  PetscCall(PetscOptionsInt("-krylov_max",
+                            "trust: most Lanczos vectors per step (0: min(n, 1000, "
+                            "max(50, 2^26/n)))",
+                            "", s->krylov_max, &s->krylov_max, nullptr));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
 }
@@ -216,6 +228,16 @@ NewtonSettings NewtonSettings::from_options() {
                 "-critical_eta_max must lie in (0, 1), got " << s.eta_max);
   TERRAIN_CHECK(s.eta_min > 0 && s.eta_min <= s.eta_max,
                 "-critical_eta_min must lie in (0, -critical_eta_max], got " << s.eta_min);
+  TERRAIN_CHECK(s.radius > 0 && std::isfinite(s.radius),
+                "-critical_trust_radius must be positive and finite, got " << s.radius);
+  TERRAIN_CHECK(s.radius_max >= s.radius && std::isfinite(s.radius_max),
+                "-critical_trust_radius_max must be finite and at least -critical_trust_radius, "
+                "got " << s.radius_max);
+  TERRAIN_CHECK(s.max_distance >= 0 && std::isfinite(s.max_distance),
+                "-critical_max_distance must be non-negative and finite (0: no bound), got "
+                    << s.max_distance);
+  TERRAIN_CHECK(s.krylov_max >= 0, "-critical_krylov_max must be non-negative, got "
+                                       << s.krylov_max);
   return s;
 }
 

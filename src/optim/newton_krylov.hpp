@@ -29,6 +29,7 @@ struct NewtonIteration {
   PetscInt iteration = 0;
   double loss = 0, grad_norm1 = 0, grad_norm2 = 0, step_norm = 0, step_length = 1;
   PetscInt krylov_iterations = 0;
+  double radius = 0;  // the trust radius after the iteration (trust method; 0 for newton)
 };
 
 struct NewtonSettings {
@@ -38,6 +39,13 @@ struct NewtonSettings {
   double eta_min = 1e-10;   // smallest one (below: rounding noise)   (-critical_eta_min)
   PetscInt ksp_max_it = 0;  // MINRES iterations per step; 0: min(max(2n, 200), 5000)
                             // (-critical_ksp_max_it overrides)
+  // The trust method (optim/trust_region_newton.hpp):
+  double radius = 1;         // initial trust radius Δ₀                 (-critical_trust_radius)
+  double radius_max = 10;    // largest trust radius                     (-critical_trust_radius_max)
+  double max_distance = 0;   // stop before leaving ‖θ − θ_start‖ ≤ this; 0: no bound
+                             //                                          (-critical_max_distance)
+  PetscInt krylov_max = 0;   // Lanczos basis per step; 0: min(n, 1000, max(50, 2^26/n))
+                             //                                          (-critical_krylov_max)
   // Called on every rank after each iteration (iteration 0 = the start point), e.g. to print.
   std::function<void(const NewtonIteration&)> on_iteration;
 

@@ -36,7 +36,7 @@ w = sys.argv[1]
 ATTRS = ("method", "converged", "reason", "iterations", "sfn_iterations", "loss", "grad_norm1",
          "grad_norm2", "grad_norm_inf", "gtol", "n_matvec", "seconds", "source", "step", "distance")
 COLUMNS = ("iteration", "loss", "grad_norm1", "grad_norm2", "step_norm", "step_length",
-           "krylov_iterations")
+           "krylov_iterations", "trust_radius")
 
 def check(path, name, must_converge):
     with h5py.File(path, "r") as f:
@@ -72,10 +72,11 @@ def check(path, name, must_converge):
         return f["params"][:], g
 
 with h5py.File(f"{w}/relu_1_4_1_critical.h5", "r") as f:
-    g = f["critical/newton"]
-    assert g.attrs["method"] == "newton" and g.attrs["step"] == -1
-a, ga = check(f"{w}/relu_1_4_1_critical.h5", "newton", True)
-b, gb = check(f"{w}/relu_np3.h5", "newton", True)
+    g = f["critical/trust"]  # the default method, and its name
+    assert g.attrs["method"] == "trust" and g.attrs["step"] == -1
+    assert np.all(g["trust_radius"][:] > 0)
+a, ga = check(f"{w}/relu_1_4_1_critical.h5", "trust", True)
+b, gb = check(f"{w}/relu_np3.h5", "trust", True)
 # The minimum is degenerate (5 zero eigenvalues), so where on its flat valley Newton stops
 # depends on rounding: the raw parameters differ by ~1e-5 between 2 and 3 ranks. The valley is
 # exact symmetry, so compare in its quotient: the four ReLU rescalings (w, b, a) -> (cw, cb, a/c)
@@ -83,7 +84,7 @@ b, gb = check(f"{w}/relu_np3.h5", "newton", True)
 # bias c together (the kinks of neurons 3 and 4 sit between the same two samples near x = 0, so
 # on every sample exactly one of them is active). Those invariants agree to rounding.
 with h5py.File(f"{w}/relu_1_4_1_critical.h5", "r") as f, h5py.File(f"{w}/relu_np3.h5", "r") as h:
-    la, lb = f["critical/newton"].attrs["loss"], h["critical/newton"].attrs["loss"]
+    la, lb = f["critical/trust"].attrs["loss"], h["critical/trust"].attrs["loss"]
     assert abs(la - lb) <= 1e-14 * la, (la, lb)
 def invariants(p):  # layout: W (4), b (4), a (4), c
     W, b, a, c = p[0:4], p[4:8], p[8:12], p[12]
@@ -96,10 +97,18 @@ with h5py.File(f"{w}/relu_1_4_1_sfn.h5", "r") as f:
     assert g.attrs["step"] == 2000 and g.attrs["sfn_iterations"] > 0
     # Both searches end at the same minimum of the loss.
     with h5py.File(f"{w}/relu_1_4_1_critical.h5", "r") as h:
-        assert abs(g.attrs["loss"] - h["critical/newton"].attrs["loss"]) <= 1e-12
+        assert abs(g.attrs["loss"] - h["critical/trust"].attrs["loss"]) <= 1e-12
 check(f"{w}/iris_8_critical.h5", "saddle", True)
 with h5py.File(f"{w}/iris_8_critical.h5", "r") as f:
     assert f["spectrum/saddle"].attrs["kind"] == "saddle" and f["spectrum/saddle"].attrs["index"] > 0
+# The smooth 1-D case: no critical point within the ball, so the trust method stops at its
+# boundary (not converged, the reason says why), every accepted step having lowered |grad L|.
+_, gt = check(f"{w}/tanh_1_2_1_critical.h5", "trust", False)
+with h5py.File(f"{w}/tanh_1_2_1_critical.h5", "r") as f:
+    g = f["critical/trust"]
+    assert g.attrs["converged"] == 0 and "-critical_max_distance" in g.attrs["reason"], g.attrs["reason"]
+    assert g.attrs["distance"] <= 1.0, g.attrs["distance"]
+    assert np.all(np.diff(g["grad_norm2"][:]) < 0)
 # Saddle-free Newton training: a trajectory row per step, its settings recorded for restarts,
 # and far below where 30 GD steps get.
 with h5py.File(f"{w}/sfn_quickstart.h5", "r") as f:

@@ -52,18 +52,23 @@ grep -Eq "$elapsed" "$work/spec_off.log" && fail "-progress_interval 0 left spec
 grep -q "^classification: " "$work/spec_off.log" || fail "terrain-spectrum printed no classification"
 same_results "$work/spec_on.h5" "$work/spec_off.h5" || fail "spectrum results differ with progress lines"
 
-# --- terrain-critical: saddle-free Newton, then Newton-Krylov ---
+# --- terrain-critical: saddle-free Newton, then the trust-region Newton; Newton-Krylov ---
 critical=(-input "$work/off.h5" -critical_method sfn -critical_sfn_steps 3 -critical_sfn_switch 0 -critical_max_it 2)
 run_mpi 2 "$build/terrain-critical" "${critical[@]}" -output "$work/crit_on.h5" -progress_interval 0.001 \
   > "$work/crit_on.log" 2>&1 || { fail "terrain-critical with progress"; cat "$work/crit_on.log"; }
 run_mpi 2 "$build/terrain-critical" "${critical[@]}" -output "$work/crit_off.h5" -progress_interval 0 \
   > "$work/crit_off.log" 2>&1 || { fail "terrain-critical without progress"; cat "$work/crit_off.log"; }
 expect_line "$work/crit_on.log" "^saddle-free Newton .*step [0-9]+ \(at most 3\), \|grad L\|_2 [0-9.e+-]+, loss .*H\.v  $elapsed"
-expect_line "$work/crit_on.log" "^Newton-Krylov  iteration [0-9]+, \|grad L\|_2 [0-9.e+-]+, [0-9]+ H\.v.*$elapsed"
-expect_line "$work/crit_on.log" "^Newton-Krylov done  .*$elapsed"
+expect_line "$work/crit_on.log" "^trust-region Newton  iteration [0-9]+, \|grad L\|_2 [0-9.e+-]+, radius [0-9.e+-]+, [0-9]+ H\.v.*$elapsed"
+expect_line "$work/crit_on.log" "^trust-region Newton done  .*$elapsed"
 grep -Eq "$elapsed" "$work/crit_off.log" && fail "-progress_interval 0 left critical progress lines"
 grep -q "^    0 " "$work/crit_off.log" || fail "-progress_interval 0 removed the Newton history"
 same_results "$work/crit_on.h5" "$work/crit_off.h5" || fail "critical results differ with progress lines"
+run_mpi 2 "$build/terrain-critical" -input "$work/off.h5" -critical_method newton -critical_max_it 2 \
+  -output "$work/newton_on.h5" -progress_interval 0.001 > "$work/newton_on.log" 2>&1 \
+  || { fail "terrain-critical newton with progress"; cat "$work/newton_on.log"; }
+expect_line "$work/newton_on.log" "^Newton-Krylov  iteration [0-9]+, \|grad L\|_2 [0-9.e+-]+, [0-9]+ H\.v.*$elapsed"
+expect_line "$work/newton_on.log" "^Newton-Krylov done  .*$elapsed"
 
 # --- an ensemble of 4 runs on 2 groups of one rank ---
 ensemble=(-options_file inputs/training/ensemble_relu1d.opts -ensemble_seeds 2 -ensemble_widths 2,4

@@ -33,6 +33,7 @@ optim::CriticalRecord sample() {
     x.grad_norm2 = 0.5 * x.grad_norm1;
     x.step_norm = k == 0 ? 0 : 0.1 / k;
     x.step_length = k == 0 ? 0 : 1;
+    x.radius = 0.5 * (k + 1);
     x.krylov_iterations = 10 * k;
     r.result.history.push_back(x);
   }
@@ -73,6 +74,7 @@ BOOST_AUTO_TEST_CASE(critical_record_round_trip) {
     BOOST_TEST(a.grad_norm2 == b.grad_norm2);
     BOOST_TEST(a.step_norm == b.step_norm);
     BOOST_TEST(a.step_length == b.step_length);
+    BOOST_TEST(a.radius == b.radius);
     BOOST_TEST(a.krylov_iterations == b.krylov_iterations);
   }
   // The attributes summarise the last row.

@@ -21,55 +21,14 @@
 #include "optim/newton_krylov.hpp"
 #include "spectral/analysis.hpp"
 #include "spectral/spectral_support.hpp"
+#include "optim/critical_support.hpp"
 
 using namespace terrain;
 
-namespace {
-
-data::Data target_data(MPI_Comm comm, PetscInt n,
-                       data::Sampling sampling = data::Sampling::uniform) {
-  data::DataConfig c;
-  c.source = data::Source::target1d;
-  c.n = n;
-  c.sampling = sampling;
-  c.seed = 5;
-  return data::load_data(comm, c);
-}
-
-data::Data teacher_data(MPI_Comm comm) {
-  data::DataConfig c;
-  c.source = data::Source::teacher;
-  c.teacher_widths = {3, 4, 2};
-  c.n = 30;
-  c.seed = 2;
-  return data::load_data(comm, c);
-}
-
-
-// (n−, n0, n+) of the dense Hessian at θ, with |λ| ≤ tol counted as zero.
-std::array<int, 3> dense_inertia(objective::Objective& f, Vec theta, double tol) {
-  objective::CurvatureOperator h(f, theta, objective::Curvature::hessian);
-  std::array<int, 3> c{0, 0, 0};
-  for (double l : test::dense_spectrum(h.mat())) ++c[l < -tol ? 0 : (l <= tol ? 1 : 2)];
-  return c;
-}
-
-// A 3-2-2 tanh network on 30 samples of a 3-4-2 teacher, 3000 GD steps toward a minimum
-// (Newton then needs 7 iterations).
-struct SmallTanh {
-  data::Data data;
-  std::unique_ptr<objective::Objective> f;
-  core::OwnedVec theta;
-  explicit SmallTanh(MPI_Comm comm) : data(teacher_data(comm)) {
-    f = std::make_unique<objective::Objective>(
-        comm, test::network({3, 2, 2}, model::Activation::tanh, model::Loss::mse), data.train);
-    theta.reset(f->create_vec());
-    f->initial_parameters(theta);
-    test::descend(*f, theta, 3000, 0.5);
-  }
-};
-
-}  // namespace
+using test::dense_inertia;
+using test::SmallTanh;
+using test::target_data;
+using test::teacher_data;
 
 BOOST_AUTO_TEST_CASE(quadratic_convergence_near_a_minimum) {
   SmallTanh p(PETSC_COMM_WORLD);
