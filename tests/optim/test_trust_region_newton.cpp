@@ -7,8 +7,9 @@
 // of a linear network; staying put at degenerate ReLU critical points where GD stalled; and the
 // distance bound on the 1-D tanh valley, where no critical point is near (the loss falls toward
 // an infimum at infinite weights).
+#include <petscsys.h>  // before petscblaslapack.h, which needs its types
+
 #include <petscblaslapack.h>
-#include <petscsys.h>
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
