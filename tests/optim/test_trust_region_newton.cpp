@@ -279,7 +279,7 @@ BOOST_AUTO_TEST_CASE(distance_bound_on_a_valley_without_critical_point) {
   objective::Objective f(PETSC_COMM_WORLD, arch, d.train);
   core::OwnedVec theta(f.create_vec()), start(f.create_vec());
   f.initial_parameters(theta);
-  test::descend(f, theta, 20000, 0.05);
+  test::descend(f, theta, 5000, 0.05);
   TERRAIN_PETSC(VecCopy(theta, start));
   optim::NewtonSettings s;
   s.max_distance = 0.05;
