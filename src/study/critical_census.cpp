@@ -268,8 +268,11 @@ void write_census(io::RunFile& file, const std::string& name, const CensusResult
   // The distinct points, in order of first appearance; their numbers are their first start's.
   std::vector<CensusStart> first;
   std::vector<double> params;
-  std::vector<std::int64_t> mult, first_start;
+  std::vector<std::int64_t> mult, first_start, level;
+  std::int64_t n_levels = 0;
   for (const CensusPoint& p : r.points) {
+    level.push_back(p.level);
+    n_levels = std::max(n_levels, p.level + 1);
     first.push_back(S[p.first_start]);
     params.insert(params.end(), p.params.begin(), p.params.end());
     mult.push_back(p.multiplicity);
@@ -285,6 +288,9 @@ void write_census(io::RunFile& file, const std::string& name, const CensusResult
   file.write_1d(pt + "/tau", column<double>(first, [](auto& s) { return s.tau; }));
   file.write_1d(pt + "/multiplicity", mult);
   file.write_1d(pt + "/first_start", first_start);
+  file.write_1d(pt + "/level", level);
+  file.write_attr(g, "n_levels", n_levels);
+  file.write_attr(g, "level_loss_tol", kLevelLossTol);
 }
 
 }  // namespace
@@ -314,7 +320,19 @@ std::vector<CensusPoint> deduplicate(const std::vector<std::vector<double>>& can
       }
     if (starts[i].distinct >= 0) continue;
     starts[i].distinct = static_cast<std::int64_t>(points.size());
-    points.push_back({canonical[i], static_cast<std::int64_t>(i), 1});
+    points.push_back({canonical[i], static_cast<std::int64_t>(i), 1, 0});
+  }
+  std::int64_t n_levels = 0;
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    const CensusStart& a = starts[points[p].first_start];
+    points[p].level = -1;
+    for (std::size_t q = 0; q < p && points[p].level < 0; ++q) {
+      const CensusStart& b = starts[points[q].first_start];
+      if (a.n_neg == b.n_neg && a.n_zero == b.n_zero && a.n_pos == b.n_pos &&
+          std::abs(a.loss - b.loss) <= kLevelLossTol * std::max(std::abs(a.loss), std::abs(b.loss)))
+        points[p].level = points[q].level;
+    }
+    if (points[p].level < 0) points[p].level = n_levels++;
   }
   return points;
 }
@@ -411,22 +429,25 @@ CensusResult run_critical_census(MPI_Comm world, const CensusOptions& census,
   // The summary: the distinct points by loss.
   std::size_t converged = 0;
   for (const CensusStart& s : result.starts) converged += s.converged;
+  std::int64_t n_levels = 0;
+  for (const CensusPoint& p : result.points) n_levels = std::max(n_levels, p.level + 1);
   PetscPrintf(world,
               "census: %d of %d starts converged to %d distinct critical point(s) up to symmetry "
-              "(dedup tol %.1e), %.1f s\n",
+              "(dedup tol %.1e) on %d level(s) (inertia and loss to %.0e), %.1f s\n",
               int(converged), int(n_starts), int(result.points.size()), census.dedup_tol,
-              result.seconds);
+              int(n_levels), kLevelLossTol, result.seconds);
   std::vector<std::size_t> order(result.points.size());
   for (std::size_t p = 0; p < order.size(); ++p) order[p] = p;
   auto loss_of = [&](std::size_t p) { return result.starts[result.points[p].first_start].loss; };
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return loss_of(a) < loss_of(b); });
   if (!order.empty())
-    PetscPrintf(world, "%6s %15s %8s %8s %8s %10s %6s\n", "point", "loss", "n-", "n0", "n+",
-                "alpha", "count");
+    PetscPrintf(world, "%6s %6s %15s %8s %8s %8s %10s %6s\n", "point", "level", "loss", "n-",
+                "n0", "n+", "alpha", "count");
   for (std::size_t p : order) {
     const CensusStart& s = result.starts[result.points[p].first_start];
-    PetscPrintf(world, "%6d %15.8e %8lld %8lld %8lld %10.3e %6lld%s\n", int(p), s.loss,
+    PetscPrintf(world, "%6d %6d %15.8e %8lld %8lld %8lld %10.3e %6lld%s\n", int(p),
+                int(result.points[p].level), s.loss,
                 static_cast<long long>(s.n_neg), static_cast<long long>(s.n_zero),
                 static_cast<long long>(s.n_pos), s.alpha,
                 static_cast<long long>(result.points[p].multiplicity),

@@ -55,7 +55,12 @@ struct CensusStart {
 struct CensusPoint {
   std::vector<double> params;  // the canonical form of its first start's point
   std::int64_t first_start = 0, multiplicity = 0;
+  // Distinct points of one critical level: the same inertia and losses within
+  // kLevelLossTol relative. At a degenerate point (n0 > 0) Newton from two starts stops at two
+  // points of the same flat critical set, O(1) apart: two distinct points, one level.
+  std::int64_t level = 0;
 };
+inline constexpr double kLevelLossTol = 1e-9;
 
 struct CensusResult {
   std::vector<std::string> inputs;
@@ -68,7 +73,7 @@ struct CensusResult {
 // Greedy deduplication in start order: each converged start joins the first earlier distinct
 // point within `tol` (relative_max_distance of canonical forms) or opens a new one. Sets
 // starts[i].distinct and returns the distinct points. `canonical[i]` is empty for a start that
-// did not converge.
+// did not converge. Then numbers the levels in order of first appearance.
 std::vector<CensusPoint> deduplicate(const std::vector<std::vector<double>>& canonical,
                                      std::vector<CensusStart>& starts, double tol);
 
