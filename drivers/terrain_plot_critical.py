@@ -26,21 +26,22 @@ import numpy as np
 from terrain_plot_common import PlotError, dataset_1d, log_or_linear, text
 
 
-def critical_group(f, args):
-    groups = f.get("critical")
+def named_group(f, top, args, producer):
+    """(name, /top/<name>): the --spectrum NAME when given, else the first group under /top."""
+    groups = f.get(top)
     names = sorted(groups.keys()) if isinstance(groups, h5py.Group) else []
     if not names:
-        raise PlotError("no /critical group (run terrain-critical first)")
+        raise PlotError(f"no /{top} group (run {producer} first)")
     name = getattr(args, "spectrum", None)
     if name is None:
         name = names[0]
     if name not in names:
-        raise PlotError(f"no /critical/{name} (available: {', '.join(names)})")
+        raise PlotError(f"no /{top}/{name} (available: {', '.join(names)})")
     return name, groups[name]
 
 
 def draw_critical(f, path, args):
-    name, g = critical_group(f, args)
+    name, g = named_group(f, "critical", args, "terrain-critical")
     it = dataset_1d(g, "iteration", required=True)
     g1 = dataset_1d(g, "grad_norm1", required=True)
     loss = dataset_1d(g, "loss", required=True)
@@ -71,21 +72,8 @@ def draw_critical(f, path, args):
     return fig
 
 
-def census_group(f, args):
-    groups = f.get("critical_census")
-    names = sorted(groups.keys()) if isinstance(groups, h5py.Group) else []
-    if not names:
-        raise PlotError("no /critical_census group (run terrain-critical -critical_census first)")
-    name = getattr(args, "spectrum", None)
-    if name is None:
-        name = names[0]
-    if name not in names:
-        raise PlotError(f"no /critical_census/{name} (available: {', '.join(names)})")
-    return name, groups[name]
-
-
 def draw_index_loss(f, path, args):
-    name, g = census_group(f, args)
+    name, g = named_group(f, "critical_census", args, "terrain-critical -critical_census")
     if "points" not in g:
         raise PlotError(f"/critical_census/{name}/points is missing")
     p = g["points"]
@@ -106,7 +94,7 @@ def draw_index_loss(f, path, args):
                    label=f"minima, n- = 0 ({int(minimum.sum())})")
     if len(loss) == 0:
         ax.text(0.5, 0.5, "no start converged", transform=ax.transAxes, ha="center")
-    elif loss.min() > 0 and loss.max() / loss.min() > 1e3:
+    elif loss.min() > 0 and loss.max() / loss.min() > 10:
         ax.set_xscale("log")
     ax.set_xlabel("loss at the critical point (epsilon)")
     ax.set_ylabel("index fraction alpha = n- / n")

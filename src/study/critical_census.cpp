@@ -28,28 +28,24 @@ namespace {
 
 PetscErrorCode read_options(CensusOptions* o) {
   PetscFunctionBeginUser;
-  PetscBool on = o->enabled ? PETSC_TRUE : PETSC_FALSE,
-            final = o->include_final ? PETSC_TRUE : PETSC_FALSE;
   PetscOptionsBegin(PETSC_COMM_WORLD, "critical_", "The census of critical points (-critical_census)",
                     "terrain-critical");
-  PetscCall(PetscOptionsBool("-census",
-                             "Census mode: search from every /trajectory/params snapshot of the "
-                             "run files -input a.h5,b.h5,... and count the distinct critical "
-                             "points up to symmetry, with their exact inertia",
-                             "", on, &on, nullptr));
+  PetscCall(core::options_flag(PetscOptionsObject, "-census",
+                               "Census mode: search from every /trajectory/params snapshot of the "
+                               "run files -input a.h5,b.h5,... and count the distinct critical "
+                               "points up to symmetry, with their exact inertia",
+                               &o->enabled));
   PetscCall(PetscOptionsInt("-census_group_size", "Ranks per work group (0: one group of all ranks)",
                             "", o->group_size, &o->group_size, nullptr));
   PetscCall(PetscOptionsInt("-census_every", "Use every k-th snapshot of each run (and its last)",
                             "", o->every, &o->every, nullptr));
-  PetscCall(PetscOptionsBool("-census_final", "Also start from each run's /params", "", final,
-                             &final, nullptr));
+  PetscCall(core::options_flag(PetscOptionsObject, "-census_final",
+                               "Also start from each run's /params", &o->include_final));
   PetscCall(PetscOptionsReal("-census_dedup_tol",
                              "Two converged points are one when their canonical forms differ by "
                              "at most this (max |diff| / max(1, |theta|_inf))",
                              "", o->dedup_tol, &o->dedup_tol, nullptr));
   PetscOptionsEnd();
-  o->enabled = on;
-  o->include_final = final;
   PetscFunctionReturn(0);
 }
 
