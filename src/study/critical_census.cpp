@@ -261,6 +261,7 @@ void write_census(io::RunFile& file, const std::string& name, const CensusResult
   file.write_1d(st + "/n_matvec", column<std::int64_t>(S, [](auto& s) { return s.n_matvec; }));
   file.write_1d(st + "/seconds", column<double>(S, [](auto& s) { return s.seconds; }));
   file.write_1d(st + "/distinct_id", column<std::int64_t>(S, [](auto& s) { return s.distinct; }));
+  file.write_1d(st + "/match_distance", column<double>(S, [](auto& s) { return s.match_distance; }));
   // The distinct points, in order of first appearance; their numbers are their first start's.
   std::vector<CensusStart> first;
   std::vector<double> params;
@@ -309,13 +310,17 @@ std::vector<CensusPoint> deduplicate(const std::vector<std::vector<double>>& can
   for (std::size_t i = 0; i < starts.size(); ++i) {
     starts[i].distinct = -1;
     if (!starts[i].converged) continue;
-    for (std::size_t p = 0; p < points.size() && starts[i].distinct < 0; ++p)
-      if (geometry::relative_max_distance(canonical[i], points[p].params) <= tol) {
+    for (std::size_t p = 0; p < points.size() && starts[i].distinct < 0; ++p) {
+      const double d = geometry::relative_max_distance(canonical[i], points[p].params);
+      if (d <= tol) {
         starts[i].distinct = static_cast<std::int64_t>(p);
+        starts[i].match_distance = d;
         ++points[p].multiplicity;
       }
+    }
     if (starts[i].distinct >= 0) continue;
     starts[i].distinct = static_cast<std::int64_t>(points.size());
+    starts[i].match_distance = 0;
     points.push_back({canonical[i], static_cast<std::int64_t>(i), 1, 0});
   }
   std::int64_t n_levels = 0;

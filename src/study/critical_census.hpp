@@ -9,6 +9,14 @@
 // (geometry/symmetry_canonical.hpp). Converged points whose canonical forms are within
 // -critical_census_dedup_tol (geometry::relative_max_distance) are one distinct point.
 //
+// The tolerance, 1e-6 by default: two Newton runs that converge to one non-degenerate point
+// stop within about |H^-1 grad L| of it, ≤ gtol / λ_min⁺ in the worst case (1e-10 / 2.4e-5
+// in the study), and in practice far closer since the last Newton step is quadratic (the
+// merged copies of the study are within 3.1e-8, starts/match_distance); its distinct
+// points are ≥ 3.7e-2 apart. At a degenerate point (n0 > 0) Newton stops anywhere
+// on the flat critical set, O(1) apart: those stay distinct points, but one critical level
+// (same inertia, loss within kLevelLossTol), which points/level records.
+//
 // The starts are dealt round-robin over core::WorkGroups of -critical_census_group_size ranks,
 // each group data-parallel; the results are gathered over the world and written to a new run
 // file: header, /model, /data, /params (the distinct point of lowest loss, when any converged)
@@ -50,6 +58,7 @@ struct CensusStart {
   std::int64_t n_matvec = 0, iterations = 0;
   double seconds = 0;
   std::int64_t distinct = -1;  // index into the distinct points
+  double match_distance = -1;  // relative_max_distance to that point's form (0: it is the first)
 };
 
 struct CensusPoint {

@@ -173,4 +173,9 @@ BOOST_AUTO_TEST_CASE(a_planted_symmetric_copy_is_counted_once) {
   BOOST_TEST(starts[3].distinct == 0);
   BOOST_TEST(starts[4].distinct == 0);
   BOOST_TEST(points[1].first_start == 2);
+  BOOST_TEST(starts[0].match_distance == 0.0);
+  BOOST_TEST(starts[3].match_distance == 0.0);  // the planted copy: the same form exactly
+  BOOST_TEST(starts[4].match_distance > 0.0);
+  BOOST_TEST(starts[4].match_distance <= 1e-9);
+  BOOST_TEST(starts[1].match_distance == -1.0);
 }
