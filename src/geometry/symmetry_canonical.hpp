@@ -12,13 +12,15 @@
 //
 // The canonical form, layer by layer from the first (so each layer's incoming columns are
 // already in canonical order): (1) odd activations: flip every unit whose incoming vector
-// (row of W_l, then b_l[j]) has its entry of largest |·| negative (the first such entry on a
+// (row of W_l, then b_l[j]) has its entry of largest |.| negative (the first such entry on a
 // tie; a unit with a zero incoming vector is decided by its outgoing column instead); (2) sort
-// the units lexicographically by (incoming vector, outgoing column), a stable sort, and apply
-// the permutation to the next layer's columns. The form is exact (bitwise) under the group
-// when no two units have equal keys and no unit's sign statistic is tied in |·| with an
-// opposite sign; near such ties (degenerate points) two copies of one point may get forms
-// that differ by a permutation, so a deduplication must compare within a tolerance.
+// the units lexicographically by their signed incoming vectors, ties broken by the outgoing
+// column's squared norm (invariant under the next layer's own permutation and flips, which
+// are applied after), a stable sort, and apply the permutation to the next layer's columns.
+// The form is exact (bitwise) under the group when no two units have equal keys and no
+// unit's sign statistic is tied in |.| with an opposite sign; near such ties (degenerate
+// points: duplicated or dead units) two copies of one point may get forms that differ by a
+// permutation, so a deduplication must compare within a tolerance.
 //
 // All functions work on whole parameter vectors (the layout of model/parameter_layout.hpp)
 // held on the calling rank; they are not collective.
