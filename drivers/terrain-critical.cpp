@@ -15,7 +15,14 @@ static const char help[] =
     "  mpirun -np 2 terrain-critical -options_file inputs/critical/relu_1_4_1.opts\n"
     "  mpirun -np 2 terrain-critical -input relu_1_4_1_run.h5 -output crit.h5 -critical_gtol 1e-10\n"
     "  mpirun -np 2 terrain-critical -input relu_1_4_1_run.h5 -output sfn.h5 -critical_method sfn\n"
-    "  terrain-plot relu_1_4_1_critical.h5 --kind critical\n\n";
+    "  terrain-plot relu_1_4_1_critical.h5 --kind critical\n\n"
+    "-critical_census: a census instead of one point. Every /trajectory/params snapshot of the\n"
+    "run files -input a.h5,b.h5,... (one network, one training set) is a start; each converged\n"
+    "point gets its exact inertia from the dense Hessian and its canonical form under the hidden\n"
+    "units' permutations (and sign flips for tanh/linear); points equal up to symmetry are\n"
+    "counted once. Writes /critical_census/<name> to a new run file -output.\n"
+    "  mpirun -np 2 terrain-critical -critical_census -input s0.h5,s1.h5 -output census.h5\n"
+    "  terrain-plot census.h5 --kind index_loss\n\n";
 
 #include <petscvec.h>
 
@@ -28,6 +35,7 @@ static const char help[] =
 #include "core/session.hpp"
 #include "optim/critical_file.hpp"
 #include "spectral/spectrum_file.hpp"
+#include "study/critical_census.hpp"
 #include "study/point_input.hpp"
 #include "optim/critical_search.hpp"
 #include "optim/newton_krylov.hpp"
@@ -177,6 +185,13 @@ class CriticalStudy {
 
 int main(int argc, char** argv) {
   return core::run_driver(argc, argv, help, [] {
+    const study::CensusOptions census = study::CensusOptions::from_options();
+    if (census.enabled && !core::help_requested()) {
+      study::run_critical_census(PETSC_COMM_WORLD, census, optim::CriticalOptions::from_options(),
+                                 optim::NewtonSettings::from_options(),
+                                 spectral::EigenOptions::from_options());
+      return;
+    }
     CriticalStudy study;
     if (core::help_requested()) return;
     study.run();
