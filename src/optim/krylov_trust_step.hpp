@@ -4,7 +4,7 @@
 // v_0 = g/β₀, so for a step d = V y the linearised gradient is
 //     g + H d = V (β₀ e₁ + T y) + β_k v_k (e_kᵀ y),
 //     m(y) = ‖g + H d‖² = ‖β₀ e₁ + T y‖² + β_k² (e_kᵀ y)²     (exact, not an approximation).
-// With T = Q Λ Qᵀ (LAPACK steqr) and z = Qᵀ y this is m = ‖Λ z + β₀ q‖² + β_k² (sᵀ z)², q = Qᵀe₁,
+// With T = Q Λ Qᵀ (LAPACK stevr) and z = Qᵀ y this is m = ‖Λ z + β₀ q‖² + β_k² (sᵀ z)², q = Qᵀe₁,
 // s = Qᵀe_k. The step minimises m subject to ‖z‖ ≤ Δ: the Levenberg–Marquardt system
 //     (Λ² + β_k² s sᵀ + μ I) z = −β₀ Λ q
 // is diagonal plus rank one (Sherman–Morrison, O(k) per μ), and μ ≥ μ_floor is found by
