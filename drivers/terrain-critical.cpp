@@ -1,10 +1,12 @@
 static const char help[] =
     "terrain-critical: from a point where training stalled (a run file's /params or a saved\n"
     "step, or a parameter file), converge to a nearby critical point of the loss and classify it.\n"
-    "-critical_method newton: Newton-Krylov on grad L = 0 (PETSc SNES newtonls, the exact Hessian\n"
-    "as Jacobian, MINRES, the l2 line search on |grad L|^2, inexact solves), to the nearest\n"
-    "critical point of any index. -critical_method sfn: saddle-free Newton steps downhill (they\n"
-    "are repelled by saddles) until |grad L|_2 <= -critical_sfn_switch, then Newton. One line per\n"
+    "-critical_method trust (default): trust-region Newton on |grad L|^2 in a Lanczos space of\n"
+    "the exact Hessian; every step lowers |grad L|, near-zero curvature is damped, so it stays\n"
+    "local (-critical_max_distance bounds it). -critical_method newton: Newton-Krylov (PETSc SNES\n"
+    "newtonls, MINRES, the l2 line search), which may go far from a point that is not near a\n"
+    "critical point. -critical_method sfn: saddle-free Newton steps downhill (they are repelled\n"
+    "by saddles) until |grad L|_2 <= -critical_sfn_switch, then trust. One line per\n"
     "iteration, then the Hessian spectrum at the point (all eigenvalues and the inertia when\n"
     "n_params <= 4000, else the extreme ends and a matrix-free count of negative eigenvalues) and\n"
     "what the point is. Writes a new run file: /params = the point, /critical/<name> (history),\n"
@@ -15,6 +17,8 @@ static const char help[] =
     "  mpirun -np 2 terrain-critical -options_file inputs/critical/relu_1_4_1.opts\n"
     "  mpirun -np 2 terrain-critical -input relu_1_4_1_run.h5 -output crit.h5 -critical_gtol 1e-10\n"
     "  mpirun -np 2 terrain-critical -input relu_1_4_1_run.h5 -output sfn.h5 -critical_method sfn\n"
+    "  mpirun -np 2 terrain-train -options_file inputs/critical/tanh_1_2_1_train.opts\n"
+    "  mpirun -np 2 terrain-critical -options_file inputs/critical/tanh_1_2_1.opts\n"
     "  terrain-plot relu_1_4_1_critical.h5 --kind critical\n\n"
     "-critical_census: a census instead of one point. Every /trajectory/params snapshot of the\n"
     "run files -input a.h5,b.h5,... (one network, one training set) is a start; each converged\n"
@@ -83,11 +87,11 @@ class CriticalStudy {
   void search() {
     auto print = [](const optim::NewtonIteration& x, const char* phase) {
       if (x.iteration == 0)
-        PetscPrintf(PETSC_COMM_WORLD, "%5s %6s %15s %11s %11s %11s %8s %7s\n", "iter", "phase",
-                    "loss", "|g|_1", "|g|_2", "|step|", "length", "krylov");
-      PetscPrintf(PETSC_COMM_WORLD, "%5d %6s %15.8e %11.3e %11.3e %11.3e %8.2e %7d\n",
+        PetscPrintf(PETSC_COMM_WORLD, "%5s %6s %15s %11s %11s %11s %8s %7s %9s\n", "iter", "phase",
+                    "loss", "|g|_1", "|g|_2", "|step|", "length", "krylov", "radius");
+      PetscPrintf(PETSC_COMM_WORLD, "%5d %6s %15.8e %11.3e %11.3e %11.3e %8.2e %7d %9.2e\n",
                   int(x.iteration), phase, x.loss, x.grad_norm1, x.grad_norm2, x.step_norm,
-                  x.step_length, int(x.krylov_iterations));
+                  x.step_length, int(x.krylov_iterations), x.radius);
     };
     search_ = optim::search_critical_point(*in_->objective, in_->theta, options_.method, newton_,
                                            options_.sfn, options_.sfn_steps, options_.sfn_switch,
