@@ -95,6 +95,10 @@ for np_ in (1, 3):
     losses.append(g.attrs["loss_before"])
 assert abs(losses[0] - losses[1]) <= 1e-12 * losses[0], losses
 PY
+run_mpi 1 "$build/terrain-embed" -help > "$work/help.txt" 2>&1 || fail "-help exited non-zero"
+for option in -embed_split_neuron -embed_counts_rtol -data_append_one; do
+  grep -q -- "$option" "$work/help.txt" || fail "-help does not list $option"
+done
 expect_error "-model_widths" -input "$work/tilde.h5" -output "$work/out.h5" -embed_mode features \
   -data_source target1d -data_n 60 -data_sampling grid
 finish
