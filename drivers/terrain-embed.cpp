@@ -13,6 +13,8 @@ static const char help[] =
     "inputs/embedding/op_split.opts\n"
     "  mpirun -np 2 terrain-embed -input w2.h5 -output w3.h5 -embed_mode split -embed_layer 1 "
     "-embed_neuron 0 -embed_alpha 0.3\n"
+    "  mpirun -np 2 terrain-embed -input w2.h5 -output w4.h5 -embed_mode split -embed_widths 1,4,1 "
+    "-embed_split_neuron 0 -embed_counts\n"
     "  mpirun -np 2 terrain-embed -input w5.h5 -output feat.h5 -embed_mode features\n"
     "  mpirun -np 2 terrain-embed -input w5.h5 -output small.h5 -embed_mode reduce -embed_cos 0.999\n"
     "  mpirun -np 2 terrain-embed -input small.h5 -embed_reference w2.h5 -output cmp.h5 "
@@ -57,7 +59,10 @@ class EmbedStudy {
                 embedding::to_string(options_.mode));
   }
 
-  void apply() { outcome_ = study::run_operation(options_, *in_); }
+  void apply() {
+    outcome_ = study::run_operation(options_, *in_);
+    embedding::record_options(options_, outcome_.report);
+  }
 
   static std::string widths(const std::vector<std::int64_t>& w) {
     std::string s;
@@ -79,6 +84,10 @@ class EmbedStudy {
     PetscPrintf(w, "widths %s -> %s, %lld -> %lld parameters\n", widths(r.source_widths).c_str(),
                 widths(r.target_widths).c_str(), static_cast<long long>(r.n_params_before),
                 static_cast<long long>(r.n_params_after));
+    if (!r.widening.empty())
+      PetscPrintf(w, "split %s, %s%s\n", r.split_rule.c_str(), r.widening.c_str(),
+                  r.split_neuron >= 0 ? (" of neuron " + std::to_string(r.split_neuron)).c_str()
+                                      : "");
     PetscPrintf(w, "loss %.12e -> %.12e", r.loss_before, r.loss_after);
     if (!std::isnan(r.test_loss_before))
       PetscPrintf(w, ", test loss %.12e -> %.12e", r.test_loss_before, r.test_loss_after);
@@ -87,10 +96,12 @@ class EmbedStudy {
       PetscPrintf(w, "max |f_after - f_before| on the training samples: %.3e\n",
                   r.max_output_difference);
     if (r.counts_before) {
-      PetscPrintf(w, "Hessian counts at tau %.1e:\n", r.counts_tol);
+      PetscPrintf(w, "Hessian counts at tau = max(%.1e, %.1e * max|lambda|) = %.3e before, %.3e after:\n",
+                  r.counts_tol.atol, r.counts_tol.rtol, r.counts_before->inertia.tol,
+                  r.counts_after->inertia.tol);
       print_counts("  before:", *r.counts_before);
       print_counts("  after: ", *r.counts_after);
-      if (r.counts_before->grad_norm > r.counts_tol)
+      if (r.counts_before->grad_norm > r.counts_before->inertia.tol)
         PetscPrintf(w,
                     "warning: |grad L| %.2e exceeds tau: not a critical point to this tolerance, "
                     "the new zero eigenvalues may count as nonzero\n",

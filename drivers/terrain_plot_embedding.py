@@ -3,8 +3,10 @@
 
   width_eigenvalues  sorted |eigenvalues| of the Hessian of each network (this file and the
                      --also files, e.g. a critical point and its embeddings into wider
-                     networks) on a log axis, positive blue, negative red, with the reference
-                     line |λ| = 1e-11 and (n−, n0, n+) per network
+                     networks) on a log axis, positive blue, negative red, with the zero
+                     tolerance τ of each spectrum as a dashed line (the τ its counts used:
+                     terrain-embed's counts_tau_after, terrain-spectrum's zero_tol; 1e-11 when
+                     neither is stored) and (n−, n0, n+) at that τ per network
   similarity         the cosine similarity of the neurons' input directions, sorted by group
                      (terrain-embed -embed_mode reduce), group boundaries marked
   agreement          the prediction-agreement matrix of two networks (compare or reduce)
@@ -25,7 +27,7 @@ import numpy as np
 
 from terrain_plot_common import PlotError, text, widths
 
-REFERENCE = 1e-11  # |λ| below it counts as zero (the -embed_counts_tol default)
+REFERENCE = 1e-11  # |λ| below it counts as zero (the -embed_counts_tol default) when no τ is stored
 
 
 def _widths(f):
@@ -52,20 +54,38 @@ def _files(path, args):
 
 
 def dense_eigenvalues(f, where):
-    """All Hessian eigenvalues at the file's /params, ascending: an embedding's
-    eigenvalues_after, else a spectrum's full/eigenvalues."""
+    """All Hessian eigenvalues at the file's /params, ascending, and the zero tolerance τ their
+    counts used: an embedding's eigenvalues_after (counts_tau_after, else counts_tol), else a
+    spectrum's full/eigenvalues (zero_tol)."""
     groups = f.get("embedding")
     if isinstance(groups, h5py.Group):
         for name in sorted(groups.keys()):
-            if "eigenvalues_after" in groups[name]:
-                return np.sort(np.asarray(groups[name]["eigenvalues_after"][...], dtype=float))
+            g = groups[name]
+            if "eigenvalues_after" in g:
+                tau = g.attrs.get("counts_tau_after", g.attrs.get("counts_tol", REFERENCE))
+                return np.sort(np.asarray(g["eigenvalues_after"][...], dtype=float)), float(tau)
     spectra = f.get("spectrum")
     if isinstance(spectra, h5py.Group):
         for name in sorted(spectra.keys()):
-            if "full" in spectra[name] and "eigenvalues" in spectra[name]["full"]:
-                return np.sort(np.asarray(spectra[name]["full"]["eigenvalues"][...], dtype=float))
+            s = spectra[name]
+            if "full" in s and "eigenvalues" in s["full"]:
+                tau = float(s.attrs.get("zero_tol", REFERENCE))
+                return np.sort(np.asarray(s["full"]["eigenvalues"][...], dtype=float)), tau
     raise PlotError(f"{where}no dense spectrum (terrain-embed -embed_counts, terrain-critical on "
                      "a small network, or terrain-spectrum -spectrum_full)")
+
+
+def _tau_before(paths):
+    """The counts_tau_before of the first embedding among the files (the point they embed),
+    so a critical point plotted with its embeddings is counted as they counted it."""
+    for p in paths:
+        with h5py.File(p, "r") as g:
+            groups = g.get("embedding")
+            if isinstance(groups, h5py.Group):
+                for name in sorted(groups.keys()):
+                    if "counts_tau_before" in groups[name].attrs:
+                        return float(groups[name].attrs["counts_tau_before"])
+    return None
 
 
 def counts(values, tol=REFERENCE):
@@ -78,20 +98,27 @@ def draw_width_eigenvalues(f, path, args):
     fig, ax = plt.subplots(figsize=(8, 4.8))
     paths = _files(path, args)
     offsets = np.linspace(-0.18, 0.18, len(paths)) if len(paths) > 1 else [0.0]
+    before = _tau_before(paths)
+    taus = []
     for k, p in enumerate(paths):
         with h5py.File(p, "r") as g:
-            values = dense_eigenvalues(g, _where(p, args))
+            values, tau = dense_eigenvalues(g, _where(p, args))
             label = _widths(g)
+            if before is not None and "embedding" not in g:
+                tau = before  # the critical point itself: the τ its embeddings counted it at
+        taus.append(tau)
         order = np.argsort(np.abs(values))[::-1]
         x = np.arange(1, len(values) + 1) + offsets[k]
         y = np.abs(values[order])
         y = np.where(y > 0, y, 1e-18)  # an exact zero still shows, at the bottom
         colours = np.where(values[order] < 0, "tab:red", "tab:blue")
         marker = "osD^v<>"[k % 7]
-        n = counts(values)
+        n = counts(values, tau)
         ax.scatter(x, y, c=list(colours), marker=marker, s=26, zorder=3,
-                   label=f"{label}: (n−, n0, n+) = {n}")
-    ax.axhline(REFERENCE, color="black", linestyle="--", linewidth=0.8, label="1e-11")
+                   label=f"{label}: (n−, n0, n+) = {n} at τ {tau:.1e}")
+    # One dashed line per distinct τ (the same rule gives each spectrum its own with -embed_counts_rtol).
+    for tau in sorted(set(taus)):
+        ax.axhline(tau, color="black", linestyle="--", linewidth=0.8, label=f"τ = {tau:.1e}")
     ax.set_yscale("log")
     ax.set_xlabel("eigenvalue index (by |λ|, descending)")
     ax.set_ylabel(r"$|\lambda|$ (blue $\lambda>0$, red $\lambda<0$)")

@@ -42,6 +42,7 @@ PetscErrorCode read_options(DataConfig* c, Seen* seen) {
   char name[PETSC_MAX_PATH_LEN] = "", file[PETSC_MAX_PATH_LEN] = "",
        labels[PETSC_MAX_PATH_LEN] = "", test_file[PETSC_MAX_PATH_LEN] = "",
        test_labels[PETSC_MAX_PATH_LEN] = "";
+  PetscBool append_one = c->append_one ? PETSC_TRUE : PETSC_FALSE;
   PetscOptionsBegin(PETSC_COMM_WORLD, "data_", "Data set", "terrain");
   PetscCall(PetscOptionsEList("-source", "Where samples come from (required)", "", kSourceNames,
                               5, "none", &source, &seen->source));
@@ -80,7 +81,12 @@ PetscErrorCode read_options(DataConfig* c, Seen* seen) {
                               kNormalizeNames[normalize], &normalize, nullptr));
   PetscCall(PetscOptionsReal("-test_fraction", "csv/hdf5: share of rows held out for testing, "
                              "in [0,1)", "", c->test_fraction, &c->test_fraction, nullptr));
+  PetscCall(PetscOptionsBool("-append_one", "Append a constant-1 input column to the training and "
+                             "test sets (x~ = [x; 1]: with -model_bias false the hidden bias is "
+                             "folded into the input weights and there is no output bias)", "",
+                             append_one, &append_one, nullptr));
   PetscOptionsEnd();
+  c->append_one = append_one == PETSC_TRUE;
   if (seen->source) c->source = static_cast<Source>(source);
   if (seen->teacher_widths) c->teacher_widths.assign(widths, widths + n_widths);
   c->sampling = static_cast<Sampling>(sampling);

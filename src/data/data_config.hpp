@@ -43,6 +43,11 @@ struct DataConfig {
   Normalize normalize = Normalize::unit;  // IDX pixels
   double test_fraction = 0.0;     // csv, hdf5: share of the rows held out as the test set
 
+  // Any source: a constant-1 feature appended as the last input column of the training and
+  // test sets (x̃ = [x; 1]), so a network without biases (-model_bias false) computes
+  // f = Σ a_k σ(w_kᵀ x̃): the hidden bias folded into w_k, no output bias.
+  bool append_one = false;
+
   // Reads the -data_ options (-data_source required); -help lists them.
   static DataConfig from_options();
   // Throws InputError naming the option on an impossible configuration.

@@ -17,7 +17,8 @@ const char* const kRules[] = {"equal", "alpha"};
 struct Given {
   PetscBool input = PETSC_FALSE, output = PETSC_FALSE, mode = PETSC_FALSE, name = PETSC_FALSE,
             widths = PETSC_FALSE, rule = PETSC_FALSE, alpha = PETSC_FALSE, layer = PETSC_FALSE,
-            neuron = PETSC_FALSE, counts_tol = PETSC_FALSE, cos = PETSC_FALSE,
+            neuron = PETSC_FALSE, split_neuron = PETSC_FALSE, counts_tol = PETSC_FALSE,
+            counts_rtol = PETSC_FALSE, cos = PETSC_FALSE,
             amp_tol = PETSC_FALSE, reference = PETSC_FALSE;
 };
 
@@ -62,6 +63,11 @@ PetscErrorCode read_options(EmbedOptions* o, Given* g) {
                               "1/k) or alpha (one-step splits with -embed_alpha, repeated); new "
                               "neuron t copies neuron t mod h",
                               "", kRules, 2, kRules[rule], &rule, &g->rule));
+  PetscCall(PetscOptionsInt("-split_neuron",
+                            "split to -embed_widths: every new neuron of a widened layer copies "
+                            "this neuron j (0-based; the k-way split of one neuron) instead of "
+                            "round-robin",
+                            "", o->widths.neuron, &o->widths.neuron, &g->split_neuron));
   PetscCall(PetscOptionsReal("-alpha",
                              "split: the ratio alpha (any real): the split neuron keeps alpha of "
                              "its outgoing weights, the copy 1-alpha",
@@ -75,9 +81,14 @@ PetscErrorCode read_options(EmbedOptions* o, Given* g) {
                              "and after",
                              "", counts, &counts, nullptr));
   PetscCall(PetscOptionsReal("-counts_tol",
-                             "split: |lambda| < tol counts as zero, absolute, the same for both "
-                             "spectra (needs |grad L| well below it)",
-                             "", o->counts_tol, &o->counts_tol, &g->counts_tol));
+                             "split: absolute part of tau: |lambda| < tau = max(tol, rtol * "
+                             "max|lambda|) counts as zero (needs |grad L| well below it)",
+                             "", o->counts_tol.atol, &o->counts_tol.atol, &g->counts_tol));
+  PetscCall(PetscOptionsReal("-counts_rtol",
+                             "split: relative part of tau, times each spectrum's max|lambda| "
+                             "(0: absolute; ~1e-13 keeps rounding at a large lambda_max from "
+                             "crossing tau)",
+                             "", o->counts_tol.rtol, &o->counts_tol.rtol, &g->counts_rtol));
   PetscCall(PetscOptionsReal("-cos",
                              "reduce: neurons whose input directions have cosine >= this are one "
                              "group",
@@ -96,7 +107,8 @@ PetscErrorCode read_options(EmbedOptions* o, Given* g) {
   o->name = g->name ? name : "";
   o->mode = static_cast<Mode>(mode);
   o->rule = static_cast<SplitRule>(rule);
-  if (g->widths) o->widths.assign(widths, widths + n_widths);
+  if (g->widths) o->widths.widths.assign(widths, widths + n_widths);
+  if (g->split_neuron) o->widths.widening = Widening::one_neuron;
   o->counts = counts;
   o->data_from_run = from_run;
   PetscFunctionReturn(0);
@@ -130,11 +142,13 @@ EmbedOptions EmbedOptions::from_options() {
   const bool split = o.mode == Mode::split;
   only_for(g.widths, "-embed_widths", split, "split");
   only_for(g.rule, "-embed_split", split && g.widths, "split with -embed_widths");
+  only_for(g.split_neuron, "-embed_split_neuron", split && g.widths, "split with -embed_widths");
   only_for(g.alpha, "-embed_alpha", split, "split");
   only_for(g.layer, "-embed_layer", split && !g.widths, "split without -embed_widths");
   only_for(g.neuron, "-embed_neuron", split && !g.widths, "split without -embed_widths");
   only_for(o.counts ? PETSC_TRUE : PETSC_FALSE, "-embed_counts", split, "split");
   only_for(g.counts_tol, "-embed_counts_tol", split, "split");
+  only_for(g.counts_rtol, "-embed_counts_rtol", split, "split");
   only_for(g.cos, "-embed_cos", o.mode == Mode::reduce, "reduce");
   only_for(g.amp_tol, "-embed_amp_tol", o.mode == Mode::reduce, "reduce");
   only_for(g.reference, "-embed_reference", o.mode == Mode::compare, "compare");
@@ -148,7 +162,12 @@ EmbedOptions EmbedOptions::from_options() {
     TERRAIN_CHECK(!g.alpha || !g.widths || o.rule == SplitRule::alpha,
                   "-embed_alpha needs -embed_split alpha with -embed_widths (equal splits give "
                   "each of k copies 1/k)");
-    TERRAIN_CHECK(o.counts_tol > 0, "-embed_counts_tol must be positive, got " << o.counts_tol);
+    TERRAIN_CHECK(!g.split_neuron || o.widths.neuron >= 0,
+                  "-embed_split_neuron must be a neuron index >= 0, got " << o.widths.neuron);
+    TERRAIN_CHECK(o.counts_tol.atol > 0,
+                  "-embed_counts_tol must be positive, got " << o.counts_tol.atol);
+    TERRAIN_CHECK(o.counts_tol.rtol >= 0 && o.counts_tol.rtol < 1,
+                  "-embed_counts_rtol must be in [0, 1), got " << o.counts_tol.rtol);
   }
   if (o.mode == Mode::reduce) {
     TERRAIN_CHECK(o.cos >= -1 && o.cos <= 1, "-embed_cos must be in [-1, 1], got " << o.cos);
@@ -163,6 +182,12 @@ EmbedOptions EmbedOptions::from_options() {
                                                                  << o.reference);
   }
   return o;
+}
+
+void record_options(const EmbedOptions& o, EmbeddingReport& r) {
+  if (o.mode != Mode::split || o.one_step()) return;
+  r.widening = to_string(o.widths.widening);
+  r.split_neuron = o.widths.widening == Widening::one_neuron ? o.widths.neuron : -1;
 }
 
 }  // namespace terrain::embedding

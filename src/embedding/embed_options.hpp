@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "embedding/neuron_split.hpp"
+#include "embedding/report.hpp"
+#include "spectral/inertia.hpp"
 
 namespace terrain::embedding {
 
@@ -21,14 +23,15 @@ struct EmbedOptions {
   PetscInt step = -1;         // a /trajectory/params snapshot; −1: /params
   bool data_from_run = true;
 
-  // split: to -embed_widths, or one step (-embed_layer, -embed_neuron)
-  std::vector<PetscInt> widths;
+  // split: to -embed_widths (round-robin, or one neuron with -embed_split_neuron), or one step
+  // (-embed_layer, -embed_neuron)
+  TargetWidths widths;
   SplitRule rule = SplitRule::equal;
   double alpha = 0.5;
   PetscInt layer = 1, neuron = -1;
   bool one_step() const { return widths.empty(); }
   bool counts = false;
-  double counts_tol = 1e-11;
+  spectral::ZeroTolerance counts_tol{1e-11, 0.0};  // -embed_counts_tol, -embed_counts_rtol
 
   // reduce
   double cos = 0.9, amp_tol = 1e-3;
@@ -38,5 +41,9 @@ struct EmbedOptions {
 
   static EmbedOptions from_options();
 };
+
+// The report's fields that come from the options alone (the widening policy of a split to
+// -embed_widths and its neuron); the driver adds them to what the operation reported.
+void record_options(const EmbedOptions& o, EmbeddingReport& r);
 
 }  // namespace terrain::embedding

@@ -58,6 +58,10 @@ void write_embedding_report(RunFile& f, const std::string& name,
   f.write_attr(g, "max_output_difference", r.max_output_difference);
   if (r.map) {
     f.write_attr(g, "split_rule", r.split_rule);
+    if (!r.widening.empty()) {
+      f.write_attr(g, "widening", r.widening);
+      f.write_attr(g, "split_neuron", r.split_neuron);
+    }
     f.write_attr(g, "alpha", r.alpha);
     f.write_attr(g, "layer", r.layer);
     f.write_attr(g, "neuron", r.neuron);
@@ -69,7 +73,10 @@ void write_embedding_report(RunFile& f, const std::string& name,
     }
   }
   if (r.counts_before && r.counts_after) {
-    f.write_attr(g, "counts_tol", r.counts_tol);
+    f.write_attr(g, "counts_tol", r.counts_tol.atol);
+    f.write_attr(g, "counts_rtol", r.counts_tol.rtol);
+    f.write_attr(g, "counts_tau_before", r.counts_before->inertia.tol);
+    f.write_attr(g, "counts_tau_after", r.counts_after->inertia.tol);
     write_counts(f, g, "before", *r.counts_before);
     write_counts(f, g, "after", *r.counts_after);
   }

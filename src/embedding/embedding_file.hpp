@@ -19,6 +19,8 @@
 //
 //   split      attrs  split_rule str (one-step|equal|alpha), alpha float64 (NaN for equal),
 //                     layer, neuron int64 (one-step; −1 otherwise),
+//                     widening str (round-robin|one-neuron), split_neuron int64 (the neuron j
+//                     every new neuron copies; −1 for round-robin) (to -embed_widths only),
 //                     grad_norm_before, grad_norm_after float64 (‖∇L‖₂; with -embed_counts)
 //              map_l<l>    int64[target width of hidden layer l], l = 1..L−1: the source neuron
 //                          of each target neuron (neurons 0-based; the first source-width
@@ -27,7 +29,11 @@
 //                          weights (the shares of one source sum to 1)
 //              with -embed_counts:
 //              counts_before, counts_after int64[3]   (n−, n0, n+): λ < −τ, −τ ≤ λ < τ, λ ≥ τ
-//              counts_tol float64 attr                τ (absolute, the same for both)
+//              counts_tol, counts_rtol float64 attrs  the rule τ = max(counts_tol,
+//                                                     counts_rtol·max|λ|) (-embed_counts_tol,
+//                                                     -embed_counts_rtol; rtol 0: absolute)
+//              counts_tau_before, counts_tau_after float64 attrs  the τ each count used (per
+//                                                     spectrum: its own max|λ|)
 //              eigenvalues_before, eigenvalues_after float64[n_params] ascending (dense spectra)
 //   features   (two-layer networks, m hidden neurons)
 //              amplitude float64[m]            A = ‖a‖·‖(w, b)‖ (a: the neuron's output weights)

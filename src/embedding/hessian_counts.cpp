@@ -1,5 +1,7 @@
 #include "embedding/hessian_counts.hpp"
 
+#include <cstdio>
+
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "core/petsc_handle.hpp"
@@ -14,12 +16,14 @@ namespace terrain::embedding {
 
 HessianCounts hessian_counts(MPI_Comm comm, const model::Architecture& arch,
                              const std::vector<double>& theta, const data::Dataset& train,
-                             double tol) {
+                             const spectral::ZeroTolerance& tol) {
   TERRAIN_CHECK(static_cast<long>(theta.size()) <= kCountsMaxParams,
                 "-embed_counts assembles the dense Hessian: at most " << kCountsMaxParams
                                                                       << " parameters, this network has "
                                                                       << theta.size());
-  TERRAIN_CHECK(tol > 0, "-embed_counts_tol must be positive, got " << tol);
+  TERRAIN_CHECK(tol.atol > 0 && tol.rtol >= 0,
+                "-embed_counts_tol must be positive and -embed_counts_rtol non-negative, got "
+                    << tol.atol << " and " << tol.rtol);
   // Its phases (dense assembly, dense eigenvalues) print their own progress; this line sums up.
   core::Progress progress(comm, "Hessian counts");
   objective::Objective f(comm, arch, train);
@@ -35,9 +39,11 @@ HessianCounts hessian_counts(MPI_Comm comm, const model::Architecture& arch,
   }
   c.inertia = spectral::inertia_from_eigenvalues(c.eigenvalues, tol);
   c.inertia.method = "dense eigenvalues";
+  char tau[32];
+  std::snprintf(tau, sizeof tau, "%.2e", c.inertia.tol);
   progress.finish(std::to_string(theta.size()) + " parameters: n- " +
                   std::to_string(c.inertia.n_neg) + ", n0 " + std::to_string(c.inertia.n_zero) +
-                  ", n+ " + std::to_string(c.inertia.n_pos));
+                  ", n+ " + std::to_string(c.inertia.n_pos) + " at tau " + tau);
   return c;
 }
 

@@ -4,17 +4,20 @@
 // assembled from blocks of H·E products (objective::assemble_dense) and all its eigenvalues
 // (spectral::dense_eigenvalues, ScaLAPACK or LAPACK). Collective on `comm`.
 //
-// One tolerance rule for every spectrum compared: τ absolute (default 1e-11, the reference line
-// of the plot), n− = #{λ < −τ}, n0 = #{−τ ≤ λ < τ}, n+ = #{λ ≥ τ} (spectral::Inertia's
-// convention). At an exact critical point the embedding's new zero eigenvalues are zero to
-// rounding (~1e-16·max|λ|); at a point with ‖∇L‖ = g they are O(g), so τ = 1e-11 needs a point
-// converged to ‖∇L‖ ≲ 1e-12 and max|λ| ≲ 1e4.
+// The tolerance rule: τ = max(τ_abs, τ_rel·max|λ|) (spectral::ZeroTolerance, -embed_counts_tol
+// and -embed_counts_rtol), taken per spectrum, n− = #{λ < −τ}, n0 = #{−τ ≤ λ < τ}, n+ = #{λ ≥ τ}
+// (spectral::Inertia's convention; Inertia::tol is the τ used). The defaults (1e-11, 0) are the
+// absolute rule, the reference line of the plot. At an exact critical point the
+// embedding's new zero eigenvalues are zero to rounding (~1e-16·max|λ|); at a point with
+// ‖∇L‖ = g they are O(g), so the absolute τ = 1e-11 needs a point converged to ‖∇L‖ ≲ 1e-12 and
+// max|λ| ≲ 1e4; beyond that rounding alone can cross it, which τ_rel ≈ 1e-14..1e-13 prevents.
 #include <mpi.h>
 
 #include <vector>
 
 #include "data/dataset.hpp"
 #include "model/architecture.hpp"
+#include "spectral/inertia.hpp"
 #include "spectral/results.hpp"
 
 namespace terrain::embedding {
@@ -30,6 +33,6 @@ inline constexpr long kCountsMaxParams = 20000;
 
 HessianCounts hessian_counts(MPI_Comm comm, const model::Architecture& arch,
                              const std::vector<double>& theta, const data::Dataset& train,
-                             double tol);
+                             const spectral::ZeroTolerance& tol);
 
 }  // namespace terrain::embedding

@@ -37,6 +37,16 @@ NeuronMap one_step_split(const model::Architecture& arch, int layer, PetscInt ne
 
 NeuronMap multi_step_split(const model::Architecture& arch, const std::vector<PetscInt>& widths,
                            SplitRule rule, double alpha) {
+  return multi_step_split(arch, TargetWidths{widths, Widening::round_robin, -1}, rule, alpha);
+}
+
+const char* to_string(Widening w) {
+  return w == Widening::round_robin ? "round-robin" : "one-neuron";
+}
+
+NeuronMap multi_step_split(const model::Architecture& arch, const TargetWidths& target,
+                           SplitRule rule, double alpha) {
+  const std::vector<PetscInt>& widths = target.widths;
   TERRAIN_CHECK(widths.size() == arch.widths.size(),
                 "-embed_widths " << list(widths) << " must have the depth of the network "
                                  << list(arch.widths) << " (" << arch.widths.size() << " entries)");
@@ -44,15 +54,20 @@ NeuronMap multi_step_split(const model::Architecture& arch, const std::vector<Pe
                 "-embed_widths " << list(widths) << " must keep the input and output widths of "
                                  << list(arch.widths));
   TERRAIN_CHECK(rule != SplitRule::alpha || std::isfinite(alpha), "-embed_alpha must be finite");
+  const bool one = target.widening == Widening::one_neuron;
   NeuronMap m = NeuronMap::identity(arch);
   for (int l = 1; l + 1 < static_cast<int>(widths.size()); ++l) {
-    const PetscInt h = arch.widths[l], target = widths[l];
-    TERRAIN_CHECK(target >= h, "-embed_widths " << list(widths) << " is narrower than the network "
+    const PetscInt h = arch.widths[l], wanted = widths[l];
+    TERRAIN_CHECK(wanted >= h, "-embed_widths " << list(widths) << " is narrower than the network "
                                                 << list(arch.widths) << " in hidden layer " << l);
+    TERRAIN_CHECK(!one || wanted == h || (target.neuron >= 0 && target.neuron < h),
+                  "-embed_split_neuron must be in 0.." << h - 1 << " (hidden layer " << l
+                                                       << " has " << h << " neurons), got "
+                                                       << target.neuron);
     auto& src = m.source[l - 1];
     auto& share = m.share[l - 1];
-    for (PetscInt t = 0; t < target - h; ++t) {
-      const PetscInt s = t % h;
+    for (PetscInt t = 0; t < wanted - h; ++t) {
+      const PetscInt s = one ? target.neuron : t % h;
       src.push_back(s);
       if (rule == SplitRule::alpha) {
         share.push_back((1.0 - alpha) * share[s]);

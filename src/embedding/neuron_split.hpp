@@ -30,4 +30,27 @@ const char* to_string(SplitRule r);
 NeuronMap multi_step_split(const model::Architecture& arch, const std::vector<PetscInt>& widths,
                            SplitRule rule, double alpha);
 
+// Which neurons the new ones copy when widening (-embed_split_neuron):
+//   round_robin  new neuron t of a layer with h neurons copies neuron t mod h (above)
+//   one_neuron   every new neuron of a widened layer copies the same neuron j: the chapter's
+//                k-way split of ONE neuron (h → h + k − 1; with equal shares each of the k
+//                pieces gets a_j/k, the other neurons are untouched)
+enum class Widening { round_robin, one_neuron };
+const char* to_string(Widening w);
+
+// -embed_widths with its widening policy; empty widths: a one-step split instead.
+struct TargetWidths {
+  std::vector<PetscInt> widths;  // d_in, h1', ..., d_out
+  Widening widening = Widening::round_robin;
+  PetscInt neuron = -1;  // one_neuron: the neuron j (0-based) that is split in every widened layer
+  bool empty() const { return widths.empty(); }
+};
+
+// multi_step_split with the new neurons' sources chosen by `target.widening`; the shares follow
+// `rule` exactly as above (equal: 1/k for each of the k pieces of a neuron; alpha: the one-step
+// rule repeated in order of the new neurons). one_neuron throws InputError naming
+// -embed_split_neuron when j is not a neuron of a widened layer.
+NeuronMap multi_step_split(const model::Architecture& arch, const TargetWidths& target,
+                           SplitRule rule, double alpha);
+
 }  // namespace terrain::embedding

@@ -14,6 +14,7 @@
 #include "embedding/neuron_features.hpp"
 #include "embedding/neuron_map.hpp"
 #include "embedding/prediction_agreement.hpp"
+#include "spectral/inertia.hpp"
 
 namespace terrain::embedding {
 
@@ -35,10 +36,12 @@ struct EmbeddingReport {
   // split
   std::optional<NeuronMap> map;
   std::string split_rule;          // "one-step", "equal", "alpha"
+  std::string widening;            // to widths: "round-robin" or "one-neuron"; "" for one-step
   double alpha = NAN;
   std::int64_t layer = -1, neuron = -1;  // one-step split only
+  std::int64_t split_neuron = -1;        // one-neuron widening: the neuron split in every layer
   std::optional<HessianCounts> counts_before, counts_after;
-  double counts_tol = NAN;
+  spectral::ZeroTolerance counts_tol{NAN, NAN};  // the rule; each count's τ is in its inertia
 
   // features (and reduce: the features of the input network)
   std::optional<NeuronFeatures> features;

@@ -1,6 +1,7 @@
 #include "spectral/inertia.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "core/error.hpp"
@@ -17,6 +18,20 @@ Inertia inertia_from_eigenvalues(const std::vector<double>& values, double tol) 
   c.n_pos = std::count_if(values.begin(), values.end(), [&](double v) { return v >= tol; });
   c.n_zero = static_cast<std::int64_t>(values.size()) - c.n_neg - c.n_pos;
   return c;
+}
+
+double ZeroTolerance::effective(double scale) const {
+  return std::max(atol, rtol * std::abs(scale));
+}
+
+Inertia inertia_from_eigenvalues(const std::vector<double>& values, const ZeroTolerance& tol) {
+  double scale = 0;
+  for (double v : values) scale = std::max(scale, std::abs(v));
+  const double tau = tol.effective(scale);
+  TERRAIN_CHECK(tau > 0, "the zero tolerance must be positive: atol " << tol.atol << ", rtol "
+                                                                       << tol.rtol << ", max|lambda| "
+                                                                       << scale);
+  return inertia_from_eigenvalues(values, tau);
 }
 
 namespace {

@@ -13,9 +13,9 @@
 #include "data/load_data.hpp"
 #include "embedding/hessian_counts.hpp"
 #include "embedding/neuron_split.hpp"
+#include "critical_support.hpp"
 #include "embedding_support.hpp"
 #include "objective/curvature_operator.hpp"
-#include "optim/newton_krylov.hpp"
 #include "spectral/inertia.hpp"
 #include "spectral/spectral_support.hpp"
 
@@ -51,39 +51,6 @@ const std::vector<Case> kCases = {
     {{3, 2, 2}, Activation::tanh, 3000, 0.5, 4, {3, 4, 2}},
     {{3, 1, 2}, Activation::tanh, 3000, 0.5, 3, {3, 4, 2}},
 };
-
-// Teacher–student data (the 3-4-2 tanh teacher of data::Source::teacher on 30 samples), where
-// small students stall at finite critical points that Newton reaches in a few iterations
-// (random or arbitrary smooth targets send tanh weights off to infinity instead).
-data::Data teacher_data(const std::vector<PetscInt>& teacher) {
-  data::DataConfig c;
-  c.source = data::Source::teacher;
-  c.teacher_widths = teacher;
-  c.n = 30;
-  c.seed = 2;
-  return data::load_data(PETSC_COMM_WORLD, c);
-}
-
-struct Point {
-  std::vector<double> theta;
-  double grad_norm1 = 0;
-};
-
-// GD from the initial weights until the loss stalls, then Newton–Krylov to ‖∇L‖₁ ≤ 1e-12.
-Point critical_point(const model::Architecture& arch, const data::Dataset& train, PetscInt steps,
-                     double lr) {
-  objective::Objective f(PETSC_COMM_WORLD, arch, train);
-  core::OwnedVec theta(f.create_vec()), g(f.create_vec());
-  f.initial_parameters(theta);
-  test::descend(f, theta, steps, lr);
-  const optim::NewtonResult r = optim::find_critical_point(f, theta, optim::NewtonSettings{});
-  BOOST_TEST_REQUIRE(r.converged, "Newton: " << r.reason);
-  Point p;
-  f.gradient(theta, g);
-  TERRAIN_PETSC(VecNorm(g, NORM_1, &p.grad_norm1));
-  p.theta = objective::replicate(theta);
-  return p;
-}
 
 struct Measured {
   spectral::Inertia counts;
@@ -155,7 +122,7 @@ void check_embeddings(const model::Architecture& arch, const std::vector<double>
 
     // The library's dense path (ScaLAPACK or LAPACK through SLEPc) against the oracle.
     const embedding::HessianCounts lib =
-        embedding::hessian_counts(PETSC_COMM_WORLD, wide, theta, train, kTau);
+        embedding::hessian_counts(PETSC_COMM_WORLD, wide, theta, train, {kTau, 0.0});
     BOOST_TEST_REQUIRE(lib.eigenvalues.size() == after.eigenvalues.size());
     BOOST_TEST(test::max_diff_all(lib.eigenvalues, after.eigenvalues) <=
                1e-12 * (test::max_abs_of(after.eigenvalues) + 1));
@@ -172,8 +139,8 @@ BOOST_DATA_TEST_CASE(counts_never_decrease_at_newton_critical_points,
   const Case c = kCases[which];
   model::Architecture arch = test::net(c.widths, c.activation);
   arch.seed = c.seed;
-  const data::Data data = teacher_data(c.teacher);
-  const Point p = critical_point(arch, data.train, c.gd_steps, c.lr);
+  const data::Data data = test::teacher_data(c.teacher);
+  const test::Point p = test::critical_point(arch, data.train, c.gd_steps, c.lr);
   std::ostringstream label;
   label << c;
   check_embeddings(arch, p.theta, data.train, label.str(), 40 + which);
@@ -191,7 +158,7 @@ BOOST_DATA_TEST_CASE(counts_never_decrease_at_exact_deep_critical_points,
   const model::Architecture arch =
       test::net(which == 0 ? std::vector<PetscInt>{3, 2, 3, 2} : std::vector<PetscInt>{3, 3, 2, 2},
                 act);
-  const data::Data data = teacher_data({3, 4, 2});
+  const data::Data data = test::teacher_data({3, 4, 2});
   const model::ParameterLayout layout(arch);
   std::vector<double> theta = test::random_theta(arch, 60 + which);
   const auto &first = layout.layer(0), &last = layout.layer(arch.n_layers() - 1);
