@@ -59,7 +59,7 @@ def loss(t):
     W1, b1, W2, b2 = t[:12].reshape(4, 3), t[12:16], t[16:24].reshape(2, 4), t[24:26]
     f = torch.tanh(x @ W1.T + b1) @ W2.T + b2
     return 0.5 * ((f - y) ** 2).sum() / x.shape[0]
-c = h5py.File(f"{w}/census_1_0.h5", "r")["critical_census/newton"]
+c = h5py.File(f"{w}/census_1_0.h5", "r")["critical_census/trust"]
 s, p = c["starts"], c["points"]
 n_conv = int(s["converged"][...].sum())
 assert n_conv >= 4, f"only {n_conv} starts converged"
@@ -91,14 +91,20 @@ for i in range(len(ids)):
     else:
         assert ids[i] == -1
 assert p["multiplicity"][...].sum() == n_conv
-# The planted copy: run 2's starts are run 0's moved by a symmetry; Newton is equivariant, so
-# where both converged to the same loss they are one distinct point.
-run, step = s["run"][...], s["step"][...]
+# The planted copy: run 2's starts are run 0's moved by a symmetry; the search is equivariant
+# up to rounding, so where both converged to the same loss they are one distinct point when it
+# is non-degenerate, and one level (same inertia and loss) when it has zero eigenvalues: along a
+# flat critical set rounding decides where each copy stops (measured: a (6, 4, 16) saddle
+# reached at two points of its level from the planted pair at step 0).
+run, step, level = s["run"][...], s["step"][...], p["level"][...]
 pairs = 0
 for i in np.flatnonzero(run == 0):
     j = np.flatnonzero((run == 2) & (step == step[i]))[0]
     if s["converged"][i] and s["converged"][j] and abs(s["loss"][i] - s["loss"][j]) <= 1e-10 * s["loss"][i]:
-        assert ids[i] == ids[j], (step[i], ids[i], ids[j])
+        if p["n_zero"][ids[i]] == 0:
+            assert ids[i] == ids[j], (step[i], ids[i], ids[j])
+        else:
+            assert level[ids[i]] == level[ids[j]], (step[i], ids[i], ids[j])
         pairs += 1
 assert pairs >= 2, f"only {pairs} planted pairs converged alike"
 print(f"{checked} distinct points match PyTorch; {pairs} planted copies counted once; "
@@ -109,7 +115,7 @@ PY
 import sys, h5py, numpy as np
 w, configs = sys.argv[1], [c.replace(" ", "_") for c in sys.argv[2:]]
 def starts(c):
-    g = h5py.File(f"{w}/census_{c}.h5", "r")["critical_census/newton/starts"]
+    g = h5py.File(f"{w}/census_{c}.h5", "r")["critical_census/trust/starts"]
     return {k: g[k][...] for k in g if k != "seconds"}
 ref = starts("1_0")
 # Groups of one rank compute exactly what one rank does, bitwise; only the start's loss may
