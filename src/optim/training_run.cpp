@@ -44,11 +44,13 @@ RunResult TrainingRun::run() {
   if (outcome == Trainer::Outcome::stopped) {
     checkpoint(RunStatus::running);
     summarize();
+    // The signal may have reached another rank only (a batch system signals every process).
+    const int signal = core::StopSignals::received_on_any_rank(comm_);
     if (spec_.verbose)
       PetscPrintf(comm_,
                   "terrain-train: caught %s: checkpoint of step %d written to %s; continue "
                   "with -restart %s\n",
-                  core::signal_name(trainer_->stop_signal()), int(trainer_->step()), out.c_str(),
+                  core::signal_name(signal), int(trainer_->step()), out.c_str(),
                   out.c_str());
     return RunResult::stopped;
   }
