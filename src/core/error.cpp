@@ -32,13 +32,25 @@ void throw_petsc(PetscErrorCode code, const char* expr, const char* file, int li
 }
 
 namespace {
-// PETSc's message for an unparsable value ("Input string abc has no numeric value") does not
-// say which option held it: find the options whose value, or one comma-separated entry of it,
-// is that string.
-std::string options_holding(const std::string& message) {
+// The value PETSc's message for an unparsable value quotes: "Input string abc has no numeric
+// value", "Unknown logical value: maybe", "Unknown EPS type given: bogus" (the word after the
+// last ": "). Empty for a message that already names its option ("-train_lr needs a value").
+std::string quoted_value(const std::string& message) {
   const std::string head = "Input string ";
-  if (message.compare(0, head.size(), head) != 0) return "";
-  const std::string bad = message.substr(head.size(), message.find(' ', head.size()) - head.size());
+  if (message.compare(0, head.size(), head) == 0)
+    return message.substr(head.size(), message.find(' ', head.size()) - head.size());
+  if (message.empty() || message[0] == '-') return "";
+  const std::size_t colon = message.rfind(": ");
+  if (colon == std::string::npos) return "";
+  const std::size_t start = colon + 2;
+  return message.substr(start, message.find(' ', start) - start);
+}
+
+// PETSc's messages for a bad value do not say which option held it: find the options whose
+// value, or one comma-separated entry of it, is that string.
+std::string options_holding(const std::string& message) {
+  const std::string bad = quoted_value(message);
+  if (bad.empty()) return "";
   char* all = nullptr;
   if (PetscOptionsGetAll(nullptr, &all) || !all) return "";
   std::istringstream tokens(all);

@@ -7,6 +7,10 @@
 #include <stdexcept>
 #include <string>
 
+// Every file that reads options includes this header (for TERRAIN_OPTIONS), and so the checked
+// options-block macros.
+#include "core/checked_options.hpp"
+
 namespace terrain::core {
 
 // Any failure terrain reports as one line.

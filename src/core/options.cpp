@@ -14,6 +14,7 @@ namespace terrain::core {
 
 namespace {
 std::string g_command_line;
+std::vector<std::string> g_arguments;
 std::string g_program = "terrain";
 }
 
@@ -27,6 +28,7 @@ std::string options_as_text() {
 
 void remember_command_line(int argc, char** argv) {
   g_command_line.clear();
+  g_arguments.assign(argv, argv + std::max(argc, 0));
   if (argc > 0) {
     g_program = argv[0];
     if (auto slash = g_program.rfind('/'); slash != std::string::npos) g_program.erase(0, slash + 1);
@@ -38,6 +40,11 @@ void remember_command_line(int argc, char** argv) {
 }
 
 std::string command_line() { return g_command_line; }
+
+bool given_on_command_line(const std::string& name) {
+  return g_arguments.size() > 1 &&
+         std::find(g_arguments.begin() + 1, g_arguments.end(), name) != g_arguments.end();
+}
 
 std::string program_name() { return g_program; }
 

@@ -13,6 +13,10 @@ std::string options_as_text();
 // The command line as one string, for provenance.
 std::string command_line();
 
+// True when `name` ("-output") is one of the command line's own arguments, not only in an
+// -options_file (or PETSC_OPTIONS): for an option whose meaning depends on where it was given.
+bool given_on_command_line(const std::string& name);
+
 // The driver's name (argv[0] without its directory), for "<program>: error: ..." lines.
 std::string program_name();
 

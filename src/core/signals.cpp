@@ -36,6 +36,12 @@ bool StopSignals::received_anywhere(MPI_Comm comm) {
   MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_MAX, comm);
   return stop;
 }
+int StopSignals::received_on_any_rank(MPI_Comm comm) {
+  int signal = received();
+  MPI_Allreduce(MPI_IN_PLACE, &signal, 1, MPI_INT, MPI_MAX, comm);
+  return signal;
+}
+
 void StopSignals::clear() { g_received = 0; }
 
 const char* signal_name(int signal) {

@@ -19,6 +19,9 @@ class StopSignals {
   static int received();
   // Collective: the same verdict on every rank of comm — did any of them receive a stop signal?
   static bool received_anywhere(MPI_Comm comm);
+  // Collective: the stop signal some rank of comm received (the highest number when they
+  // differ), 0 if none. For naming the signal on rank 0 when only another rank received it.
+  static int received_on_any_rank(MPI_Comm comm);
   // Forgets a received signal (tests).
   static void clear();
 };

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include "core/error.hpp"
 
@@ -22,12 +23,38 @@ bool same_file(const std::string& a, const std::string& b) {
   return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
 }
 
+namespace {
+std::string host_name() {
+  char name[256] = "";
+  if (gethostname(name, sizeof(name) - 1) != 0 || !*name) return "unknown-host";
+  return name;
+}
+
+// Paths whose stale temporaries this process has removed already.
+std::set<std::string>& cleaned_paths() {
+  static std::set<std::string> paths;
+  return paths;
+}
+}  // namespace
+
+std::string temporary_for(MPI_Comm comm, const std::string& path) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (!cleaned_paths().count(path)) remove_stale_temporaries(comm, path);
+  std::string name = rank == 0 ? path + ".tmp." + host_name() + "." + std::to_string(getpid()) : "";
+  int length = static_cast<int>(name.size());
+  MPI_Bcast(&length, 1, MPI_INT, 0, comm);
+  name.resize(length);
+  MPI_Bcast(name.data(), length, MPI_CHAR, 0, comm);
+  return name;
+}
+
 void copy_atomically(MPI_Comm comm, const std::string& from, const std::string& to) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
+  const std::string temp = temporary_for(comm, to);
   std::string problem;
   if (rank == 0) {
-    const std::string temp = to + ".tmp." + std::to_string(getpid());
     std::error_code ec;
     fs::copy_file(from, temp, fs::copy_options::overwrite_existing, ec);
     if (!ec) {
@@ -44,12 +71,14 @@ void copy_atomically(MPI_Comm comm, const std::string& from, const std::string& 
 }
 
 int remove_stale_temporaries(MPI_Comm comm, const std::string& path) {
+  cleaned_paths().insert(path);
   int rank = 0, removed = 0;
   MPI_Comm_rank(comm, &rank);
   if (rank == 0) {
     const fs::path p(path);
     const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    const std::string prefix = p.filename().string() + ".tmp.";
+    // Only this host's pids can be checked; a live process of that pid may be writing the file.
+    const std::string prefix = p.filename().string() + ".tmp." + host_name() + ".";
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       const std::string name = it->path().filename().string();
@@ -59,7 +88,6 @@ int remove_stale_temporaries(MPI_Comm comm, const std::string& path) {
           digits.find_first_not_of("0123456789") != std::string::npos)
         continue;
       const long pid = std::strtol(digits.c_str(), nullptr, 10);
-      // A live process of that pid may be writing it (this host); anything else is debris.
       if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
         std::error_code rm;
         if (fs::remove(it->path(), rm)) ++removed;

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "io/file_maintenance.hpp"
 #include "io/hdf5_util.hpp"
 
 namespace terrain::io {
@@ -114,10 +115,7 @@ void RunFile::discard() noexcept {
 
 RunFile RunFile::create(MPI_Comm comm, const std::string& path) {
   RunFile f(comm, path);
-  // Rank 0's pid makes the temporary unique among concurrent writers of the same path.
-  long pid = f.rank_ == 0 ? static_cast<long>(getpid()) : 0;
-  MPI_Bcast(&pid, 1, MPI_LONG, 0, comm);
-  f.temp_ = path + ".tmp." + std::to_string(pid);
+  f.temp_ = temporary_for(comm, path);
   f.writable_ = true;
   Handle fapl = file_access(comm);
   f.file_ = H5Fcreate(f.temp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
@@ -139,9 +137,7 @@ RunFile RunFile::open_existing(MPI_Comm comm, const std::string& path, bool upda
   core::check_all(comm, problem.empty(), path + ": " + problem);
   std::string target = path;
   if (update) {
-    long pid = f.rank_ == 0 ? static_cast<long>(getpid()) : 0;
-    MPI_Bcast(&pid, 1, MPI_LONG, 0, comm);
-    f.temp_ = path + ".tmp." + std::to_string(pid);
+    f.temp_ = temporary_for(comm, path);
     f.writable_ = true;
     std::error_code ec;
     if (f.rank_ == 0)

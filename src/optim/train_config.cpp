@@ -1,6 +1,7 @@
 #include "optim/train_config.hpp"
 
 #include "core/error.hpp"
+#include "core/options.hpp"
 
 namespace terrain::optim {
 
@@ -63,10 +64,15 @@ PetscErrorCode read_options(TrainConfig* c) {
       PetscOptionsReal("-schedule_gamma", "step: decay factor", "", s.gamma, &s.gamma, nullptr));
   PetscCall(PetscOptionsReal("-schedule_lr_min", "cosine: final learning rate", "", s.lr_min,
                              &s.lr_min, nullptr));
+  PetscBool horizon_set = PETSC_FALSE;
   PetscCall(PetscOptionsInt("-schedule_horizon",
                             "cosine: steps from -train_lr to -train_schedule_lr_min "
-                            "(0: -train_steps)",
-                            "", s.horizon, &s.horizon, nullptr));
+                            "(default: -train_steps)",
+                            "", s.horizon, &s.horizon, &horizon_set));
+  // 0 stands for "-train_steps" inside; given explicitly it would be a zero-length schedule.
+  PetscCheck(!horizon_set || s.horizon >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "-train_schedule_horizon must be at least 1 (leave it out for -train_steps), got %d",
+             static_cast<int>(s.horizon));
   PetscCall(PetscOptionsInt("-warmup", "Linear warm-up: rate lr*(t+1)/k for the first k steps", "",
                             s.warmup, &s.warmup, nullptr));
   PetscCall(PetscOptionsInt("-print_every", "Progress line every k steps (0: about ten per run)",
@@ -101,7 +107,8 @@ PetscErrorCode read_options(TrainConfig* c) {
   PetscOptionsBegin(PETSC_COMM_WORLD, nullptr, "Output and restart", "terrain-train");
   PetscCall(PetscOptionsString("-output",
                                "The run file to write (each checkpoint replaces it "
-                               "atomically; default: the -restart file, else run.h5)",
+                               "atomically; default: run.h5; with -restart, the -restart file "
+                               "unless -output is on the command line itself)",
                                "", c->output.c_str(), output, sizeof(output), &output_set));
   PetscCall(PetscOptionsString("-restart", "Continue the run in this run file from its /checkpoint",
                                "", restart, restart, sizeof(restart), &restart_set));
@@ -112,8 +119,11 @@ PetscErrorCode read_options(TrainConfig* c) {
   c->monitor_curvature = curvature;
   c->monitor_lambda_max = lambda_max;
   if (restart_set) c->restart = restart;
-  c->output_set = output_set;
-  if (output_set)
+  // A restart continues in its own file: an -output from an options file (the one the run
+  // started with, typically) names another run's file. Only an -output on the command line
+  // itself continues the run into a new file.
+  c->output_set = output_set && (!restart_set || core::given_on_command_line("-output"));
+  if (c->output_set)
     c->output = output;
   else if (restart_set)
     c->output = restart;

@@ -36,7 +36,7 @@ struct TrainConfig {
   std::string init_file;  // -model_init_file (model::ModelConfig): parameters instead of the seed's draw
   std::string output = "run.h5";
   std::string restart;      // -restart: the run file to continue
-  bool output_set = false;  // -output was given (otherwise -restart's file is the output)
+  bool output_set = false;  // -output names the output (else -restart's file; see train_config.cpp)
 
   double lr() const { return schedule.lr; }
   bool minibatch() const { return batch > 0; }

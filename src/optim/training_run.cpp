@@ -7,7 +7,7 @@
 #include "core/signals.hpp"
 #include "io/file_maintenance.hpp"
 #include "objective/curvature_operator.hpp"
-#include "spectral/extreme_eigenvalues.hpp"
+#include "spectral/analysis.hpp"
 #include "spectral/summary.hpp"
 
 namespace terrain::optim {
@@ -44,20 +44,22 @@ RunResult TrainingRun::run() {
   if (outcome == Trainer::Outcome::stopped) {
     checkpoint(RunStatus::running);
     summarize();
+    // The signal may have reached another rank only (a batch system signals every process).
+    const int signal = core::StopSignals::received_on_any_rank(comm_);
     if (spec_.verbose)
       PetscPrintf(comm_,
                   "terrain-train: caught %s: checkpoint of step %d written to %s; continue "
                   "with -restart %s\n",
-                  core::signal_name(trainer_->stop_signal()), int(trainer_->step()), out.c_str(),
+                  core::signal_name(signal), int(trainer_->step()), out.c_str(),
                   out.c_str());
     return RunResult::stopped;
   }
-  spectral::Spectrum spectrum;
+  spectral::SpectrumReport spectrum;
   const bool with_spectrum = spec_.eigen.settings.nev > 0;
   if (with_spectrum) {
     // The training is safe on disk before the (possibly long) eigensolve.
     checkpoint(RunStatus::trained);
-    measure_spectrum(spectrum);
+    spectrum = measure_spectrum();
   }
   checkpoint(RunStatus::finished, with_spectrum ? &spectrum : nullptr);
   summarize();
@@ -181,7 +183,7 @@ bool TrainingRun::due_by_time() const {
   return rank_ == 0 && interval > 0 && MPI_Wtime() - last_checkpoint_time_ >= interval;
 }
 
-void TrainingRun::checkpoint(RunStatus status, const spectral::Spectrum* spectrum) {
+void TrainingRun::checkpoint(RunStatus status, const spectral::SpectrumReport* spectrum) {
   const TrainConfig& c = spec_.train;
   Trainer& t = *trainer_;
   io::RunFile file =
@@ -215,7 +217,11 @@ void TrainingRun::checkpoint(RunStatus status, const spectral::Spectrum* spectru
   info.saved = t.snapshots_written() + static_cast<std::int64_t>(t.pending_snapshot_steps().size());
   info.nranks = comm_size();
   write_checkpoint(file, info, t.checkpoint_vectors());
-  if (spectrum) spectral::write_spectrum(file, "final", *spectrum);
+  if (spectrum) {
+    io::PointSource point;  // /params (step -1, as terrain-spectrum records it)
+    point.source = c.output + ":/params";
+    spectral::write_spectrum_report(file, "final", *spectrum, point);
+  }
   file.commit();
   exists_ = true;
   t.clear_pending();
@@ -266,28 +272,16 @@ RunResult TrainingRun::diverged(const Diverged& d) {
 
 // ------------------------------------------------------------------------------------------
 
-void TrainingRun::measure_spectrum(spectral::Spectrum& spectrum) {
-  const spectral::EigenOptions& e = spec_.eigen;
-  objective::Objective& f = trainer_->objective();
-  objective::CurvatureOperator op(f, trainer_->theta(), e.op);
-  const long before = f.counters().curvature_vectors;
-  spectral::ExtremeSpectrum x;
-  double t = MPI_Wtime();
-  x.largest = spectral::extreme_eigenpairs(op.mat(), spectral::End::largest, e.settings);
-  x.largest_seconds = MPI_Wtime() - t;
-  x.largest_n_matvec = f.counters().curvature_vectors - before;
-  t = MPI_Wtime();
-  x.smallest = spectral::extreme_eigenpairs(op.mat(), spectral::End::smallest, e.settings);
-  x.smallest_seconds = MPI_Wtime() - t;
-  x.smallest_n_matvec = f.counters().curvature_vectors - before - x.largest_n_matvec;
-  spectrum.op = spectral::to_string(e.op);
-  spectrum.largest = x.largest.values;
-  spectrum.largest_residuals = x.largest.residuals;
-  spectrum.smallest = x.smallest.values;
-  spectrum.smallest_residuals = x.smallest.residuals;
-  spectrum.tolerance = e.settings.tol;
-  spectrum.n_matvec = f.counters().curvature_vectors - before;
-  if (spec_.verbose) spectral::print_extreme(comm_, spectrum.op, x);
+// The extreme pairs as terrain-spectrum measures them (its default analysis), so that
+// /spectrum/final has the attributes of any /spectrum/<name>: the point's loss and gradient,
+// τ, the estimates and the classification besides the pairs.
+spectral::SpectrumReport TrainingRun::measure_spectrum() {
+  spectral::SpectrumOptions extreme_only;
+  spectral::Analysis analysis(trainer_->objective(), data_.train, trainer_->theta(), spec_.eigen,
+                              extreme_only);
+  const spectral::SpectrumReport& report = analysis.run();
+  if (spec_.verbose && report.extreme) spectral::print_extreme(comm_, report.op, *report.extreme);
+  return report;
 }
 
 void TrainingRun::summarize() {

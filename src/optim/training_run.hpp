@@ -59,11 +59,11 @@ class TrainingRun {
   bool initialize();  // false: the file already holds the finished run
   void resume();
   void check_same_run(const io::RunFile& file) const;
-  void checkpoint(RunStatus status, const spectral::Spectrum* spectrum = nullptr);
+  void checkpoint(RunStatus status, const spectral::SpectrumReport* spectrum = nullptr);
   bool due_by_time() const;
   int comm_size() const;
   RunResult diverged(const Diverged& d);
-  void measure_spectrum(spectral::Spectrum& spectrum);
+  spectral::SpectrumReport measure_spectrum();
   void summarize();
 
   MPI_Comm comm_;

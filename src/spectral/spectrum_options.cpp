@@ -143,8 +143,11 @@ SpectrumOptions SpectrumOptions::from_options() {
                 "-spectrum_trace_probes must be at least 3, got " << o.trace_probes);
   TERRAIN_CHECK(o.density_probes >= 1,
                 "-spectrum_density_probes must be positive, got " << o.density_probes);
-  TERRAIN_CHECK(o.density_steps >= 1,
-                "-spectrum_density_steps must be positive, got " << o.density_steps);
+  // One Lanczos step gives each probe a single node (its Rayleigh quotient): no density.
+  TERRAIN_CHECK(o.density_steps >= 2,
+                "-spectrum_density_steps must be at least 2 (one Lanczos step gives each probe a "
+                "single node, not a density), got "
+                    << o.density_steps);
   TERRAIN_CHECK(o.density_points >= 3,
                 "-spectrum_density_points must be at least 3, got " << o.density_points);
   TERRAIN_CHECK(o.density_sigma >= 0,

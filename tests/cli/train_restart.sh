@@ -40,7 +40,7 @@ stop_with USR1 mpirun "$work/usr1.h5"
 sleep 0 &
 dead=$!
 wait "$dead"
-: > "$work/kill.h5.tmp.$dead"
+: > "$work/kill.h5.tmp.$(hostname).$dead"
 for trial in 1 2 3 4; do
   args=()
   [ -e "$work/kill.h5" ] && args=(-restart "$work/kill.h5")

@@ -1,7 +1,9 @@
 # The SLURM job scripts (jobscripts/slurm/) under a stand-in SLURM: srun runs mpirun with
 # SLURM_NTASKS ranks, sbatch records what it would submit. USR1 to the batch shell (what
 # --signal=B:USR1@120 sends) is forwarded, terrain-train checkpoints and exits 0, the script
-# resubmits itself with the job count raised; the "next job" continues with -restart and the
+# resubmits itself with the job count raised and the resources of the running job (tasks, time,
+# --signal lead, account, partition: sbatch options that the script's #SBATCH lines do not say);
+# the "next job" continues with -restart and the
 # result is bitwise the uninterrupted run — for a single training, for an ensemble, where the
 # runs finished before the signal are not redone, and for a surface (surface.sbatch), where the
 # second job computes only the missing chunks.
@@ -20,13 +22,24 @@ cat > "$fake/sbatch" <<SH
 #!/bin/bash
 echo "\$@" >> "$work/sbatch.log"
 SH
-printf '#!/bin/bash\nexit 1\n' > "$fake/scontrol"
+# scontrol show job: a 2-minute job that ends 100 s after this call (a job script calls it at its
+# start), so the USR1 sent soon after comes about 100 s before the end.
+cat > "$fake/scontrol" <<'SH'
+#!/bin/bash
+[ "$1 $2" = "show job" ] || exit 1
+echo "JobId=$3 JobName=terrain-train"
+echo "   JobState=RUNNING Reason=None Dependency=(null)"
+echo "   RunTime=00:00:20 TimeLimit=00:02:00 TimeMin=N/A"
+echo "   SubmitTime=2026-01-01T00:00:00 EligibleTime=2026-01-01T00:00:00"
+echo "   StartTime=$(date -d '-20 sec' +%Y-%m-%dT%H:%M:%S) EndTime=$(date -d '+100 sec' +%Y-%m-%dT%H:%M:%S) Deadline=N/A"
+echo "   NumNodes=1 NumCPUs=2 NumTasks=2 CPUs/Task=1"
+SH
 chmod +x "$fake"/*
 cat > "$work/profile" <<SH
-export TERRAIN_BUILD=$build OPENBLAS_NUM_THREADS=1 HDF5_USE_FILE_LOCKING=FALSE
+export TERRAIN_HOME=$source_dir TERRAIN_BUILD=$build OPENBLAS_NUM_THREADS=1 HDF5_USE_FILE_LOCKING=FALSE
 SH
 export PATH=$fake:$PATH TERRAIN_PROFILE=$work/profile SLURM_SUBMIT_DIR=$source_dir SLURM_JOB_ID=7
-export SLURM_NNODES=1
+export SLURM_NNODES=1 SLURM_JOB_NUM_NODES=1 SLURM_JOB_ACCOUNT=proj42 SLURM_JOB_PARTITION=short SLURM_CPUS_PER_TASK=1
 
 # job <script> <ranks> <signal: 0|1> VAR=value...: one "job". With signal 1, USR1 goes to the
 # batch shell once $RUN_WATCH exists (a single run's first checkpoint) or $RUN_WATCH.runs holds 3
@@ -69,6 +82,19 @@ job train.sbatch 2 1 OPTIONS="$work/train.opts" RUN="$work/run.h5" || { fail "si
 grep -q "caught SIGUSR1: checkpoint of step" "$work/job.log" || fail "no checkpoint line: $(cat "$work/job.log")"
 grep -q "JOB_COUNT=2 $slurm/train.sbatch" "$work/sbatch.log" 2>/dev/null || fail "no resubmission: $(cat "$work/sbatch.log" 2>&1)"
 grep -q "OPTIONS=$work/train.opts,RUN=$work/run.h5" "$work/sbatch.log" || fail "resubmission lost OPTIONS/RUN"
+# The resubmission asks for this job's resources (given to sbatch, not the script's #SBATCH lines).
+resources() {
+  local line
+  line=$(head -n 1 "$work/sbatch.log")
+  for want in --nodes=1 "--ntasks=$1" "--ntasks-per-node=$1" --cpus-per-task=1 --account=proj42 \
+    --partition=short --time=00:02:00; do
+    [[ " $line " == *" $want "* ]] || fail "$2: the resubmission lacks $want: $line"
+  done
+  local lead
+  lead=$(sed -n 's/.*--signal=B:USR1@\([0-9]*\) .*/\1/p' <<< "$line")
+  [ -n "$lead" ] && ((lead >= 1 && lead <= 100)) || fail "$2: the resubmission's --signal lead is '$lead' (the job ends 100 s after its start): $line"
+}
+resources 2 train.sbatch
 rm -f "$work/sbatch.log"
 job train.sbatch 2 0 OPTIONS="$work/train.opts" RUN="$work/run.h5" JOB_COUNT=2 || { fail "second job"; cat "$work/job.log"; }
 grep -q "continuing .*run.h5 at step" "$work/job.log" || fail "the second job did not continue: $(cat "$work/job.log")"
@@ -100,6 +126,7 @@ RUN_WATCH=$work/ens.h5
 job ensemble.sbatch 3 1 OPTIONS="$work/ens.opts" RUN="$work/ens.h5" GROUP_SIZE=2 || { fail "signalled ensemble job"; cat "$work/job.log"; }
 grep -q "caught SIGUSR1" "$work/job.log" || fail "ensemble: no signal line: $(cat "$work/job.log")"
 grep -q "GROUP_SIZE=2,JOB_COUNT=2 $slurm/ensemble.sbatch" "$work/sbatch.log" || fail "ensemble: no resubmission"
+resources 3 ensemble.sbatch
 [ -d "$work/ens.h5.runs" ] || fail "ensemble: no run directory after the signal"
 rm -f "$work/sbatch.log"
 job ensemble.sbatch 3 0 OPTIONS="$work/ens.opts" RUN="$work/ens.h5" GROUP_SIZE=2 JOB_COUNT=2 || { fail "second ensemble job"; cat "$work/job.log"; }
@@ -126,6 +153,7 @@ RUN_WATCH=$work/surf.h5.surface-loss/part_s0000_g0000.h5
 job surface.sbatch 3 1 OPTIONS="$work/surf.opts" RUN="$work/surf.h5" || { fail "signalled surface job"; cat "$work/job.log"; }
 grep -q "stopped by a signal" "$work/job.log" || fail "surface: no stop line: $(cat "$work/job.log")"
 grep -q "JOB_COUNT=2 $slurm/surface.sbatch" "$work/sbatch.log" || fail "surface: no resubmission: $(cat "$work/sbatch.log" 2>&1)"
+resources 3 surface.sbatch
 rm -f "$work/sbatch.log"
 job surface.sbatch 3 0 OPTIONS="$work/surf.opts" RUN="$work/surf.h5" JOB_COUNT=2 || { fail "second surface job"; cat "$work/job.log"; }
 grep -q "resuming: [0-9]* done" "$work/job.log" || fail "the second surface job did not resume: $(cat "$work/job.log")"
