@@ -31,11 +31,7 @@ StopSignals::~StopSignals() noexcept {
 
 int StopSignals::received() { return g_received; }
 
-bool StopSignals::received_anywhere(MPI_Comm comm) {
-  int stop = received() != 0;
-  MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_MAX, comm);
-  return stop;
-}
+bool StopSignals::received_anywhere(MPI_Comm comm) { return received_on_any_rank(comm) != 0; }
 int StopSignals::received_on_any_rank(MPI_Comm comm) {
   int signal = received();
   MPI_Allreduce(MPI_IN_PLACE, &signal, 1, MPI_INT, MPI_MAX, comm);

@@ -203,10 +203,11 @@ void run_ensemble(MPI_Comm world, const data::DataConfig& data_config, const Run
                    groups.leader() ? stopped : 0};
   MPI_Allreduce(MPI_IN_PLACE, counts, 3, MPI_INT, MPI_SUM, world);
   if (counts[2] > 0) {
+    const int signal = core::StopSignals::received_on_any_rank(world);  // maybe not rank 0's
     PetscPrintf(world,
                 "terrain-train: caught %s: %d run(s) finished in this session, the others are "
                 "checkpointed in %s; continue with -restart %s\n",
-                core::signal_name(core::StopSignals::received()), counts[0] + counts[1],
+                core::signal_name(signal), counts[0] + counts[1],
                 directory.c_str(), output.c_str());
     return;
   }
