@@ -27,7 +27,7 @@ study() {
     run terrain-train -options_file "$input" -model_seed "$seed" -output "$base.h5" > "$base.log"
     run terrain-critical -input "$base.h5" -output "${base}_w2.h5" \
       -options_file "${CRITICAL:-inputs/embedding/study2_critical.opts}" >> "$base.log"
-    if ! "$python" -c "import h5py,sys; a=h5py.File('${base}_w2.h5')['critical/newton'].attrs; sys.exit(0 if a['converged'] or a['grad_norm2'] <= float('${ACCEPT_GRAD2:-0}') else 1)"; then
+    if ! "$python" -c "import h5py,sys; a=h5py.File('${base}_w2.h5')['critical/point'].attrs; sys.exit(0 if a['converged'] or a['grad_norm2'] <= float('${ACCEPT_GRAD2:-0}') else 1)"; then
       echo "$name seed $seed: Newton did not converge (see $base.log); skipped"
       continue
     fi
@@ -43,7 +43,8 @@ study() {
 }
 study target1d inputs/embedding/study2_target1d_train.opts 1 1 ${TARGET_SEEDS:-0 1 2 3}
 study iris inputs/embedding/study2_iris_train.opts 4 3 ${IRIS_SEEDS:-0 4}
-study iris_tanh inputs/embedding/study2_iris_tanh_train.opts 4 3 ${IRIS_TANH_SEEDS:-1 3}
+CRITICAL=inputs/embedding/study2_critical_newton.opts \
+  study iris_tanh inputs/embedding/study2_iris_tanh_train.opts 4 3 ${IRIS_TANH_SEEDS:-1 3}
 CRITICAL=inputs/embedding/study2_critical_sfn.opts EMBED=inputs/embedding/study2_embed_smooth.opts \
   ACCEPT_GRAD2=1e-9 study target1d_tanh inputs/embedding/study2_target1d_tanh_train.opts 1 1 \
   ${TANH_SEEDS:-0 1 2 3}
@@ -54,7 +55,7 @@ rows = []
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*_w[34].h5"))):
     base = path.rsplit("_w", 1)[0]
     with h5py.File(base + "_w2.h5", "r") as c:  # where Newton started and how far it went
-        n = c["critical/newton"]
+        n = c["critical/point"]
         start_loss, moved = n["loss"][0], n.attrs["distance"]
     with h5py.File(path, "r") as f:
         e = f["embedding/split"]

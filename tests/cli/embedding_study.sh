@@ -64,7 +64,7 @@ for path in embeddings:
             check(list(a - b) == [added, added, added], f"{path}: Fig. 1.5(a) {b} -> {a}")
 for path in glob.glob(f"{out}/study2/*_w2.h5"):
     with h5py.File(path, "r") as f:
-        c = f["critical/newton"].attrs
+        c = f["critical/point"].attrs
         if "target1d_tanh" in path:
             check(c["grad_norm2"] <= 1e-9 and c["method"] == "sfn", f"{path}: sfn {c['reason']}")
         else:

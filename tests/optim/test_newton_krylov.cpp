@@ -73,23 +73,10 @@ BOOST_AUTO_TEST_CASE(quadratic_convergence_near_a_minimum) {
 }
 
 BOOST_AUTO_TEST_CASE(same_point_on_one_rank_and_on_all) {
-  int rank = 0;
-  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
-  MPI_Comm self = nullptr;
-  MPI_Comm_split(PETSC_COMM_WORLD, rank, 0, &self);
-  std::vector<double> alone;
-  {
-    SmallTanh p(self);
-    BOOST_TEST_REQUIRE(optim::find_critical_point(*p.f, p.theta, {}).converged);
-    alone = objective::replicate(p.theta);
-  }
-  SmallTanh p(PETSC_COMM_WORLD);
-  BOOST_TEST_REQUIRE(optim::find_critical_point(*p.f, p.theta, {}).converged);
-  const std::vector<double> all = objective::replicate(p.theta);
-  double diff = 0;
-  for (std::size_t i = 0; i < all.size(); ++i) diff = std::max(diff, std::abs(all[i] - alone[i]));
-  BOOST_TEST(test::world_max(diff) <= 1e-10);
-  MPI_Comm_free(&self);
+  const double diff = test::one_rank_against_all(
+      [](objective::Objective& f, Vec theta) { return optim::find_critical_point(f, theta, {}); });
+  BOOST_TEST(diff >= 0, "not converged");
+  BOOST_TEST(diff <= 1e-10);
 }
 
 // L = (1/2n) Σ‖W x + b − y‖² is quadratic: one exact Newton step lands on the solution of the
@@ -134,28 +121,15 @@ BOOST_AUTO_TEST_CASE(linear_least_squares_in_one_step) {
   BOOST_TEST(diff <= 1e-10);
 }
 
-// A 1-2-1 linear network without biases, L = (1/2n) Σ(a·(w x) − y)²: the origin is a critical
-// point with H = [[0, −c I], [−c I, 0]] (c = mean xy), a strict saddle of index 2. Newton is
-// attracted to it from nearby.
+// The strict saddle at the origin of a linear network (test::linear_saddle): from nearby the
+// search converges to it.
 BOOST_AUTO_TEST_CASE(newton_converges_to_a_saddle) {
-  const data::Data d = target_data(PETSC_COMM_WORLD, 50);
-  objective::Objective f(
-      PETSC_COMM_WORLD, test::network({1, 2, 1}, model::Activation::linear, model::Loss::mse, false),
-      d.train);
-  core::OwnedVec theta(f.create_vec());
-  const PetscInt idx[4] = {0, 1, 2, 3};
-  const double start[4] = {0.01, -0.02, 0.015, 0.005};
-  TERRAIN_PETSC(VecSetValues(theta, 4, idx, start, INSERT_VALUES));
-  TERRAIN_PETSC(VecAssemblyBegin(theta));
-  TERRAIN_PETSC(VecAssemblyEnd(theta));
-  const optim::NewtonResult r = optim::find_critical_point(f, theta, {});
-  BOOST_TEST_REQUIRE(r.converged, r.reason);
-  PetscReal norm = 0;
-  TERRAIN_PETSC(VecNorm(theta, NORM_INFINITY, &norm));
-  BOOST_TEST(norm <= 1e-10);  // the origin
-  const auto c = dense_inertia(f, theta, 1e-9);
-  BOOST_TEST(c[0] == 2);
-  BOOST_TEST(c[2] == 2);
+  const test::LinearSaddle r = test::linear_saddle(
+      [](objective::Objective& f, Vec theta) { return optim::find_critical_point(f, theta, {}); });
+  BOOST_TEST_REQUIRE(r.result.converged, r.result.reason);
+  BOOST_TEST(r.distance_to_origin <= 1e-10);
+  BOOST_TEST(r.inertia[0] == 2);
+  BOOST_TEST(r.inertia[2] == 2);
 }
 
 // Near a degenerate critical point (ReLU nets: every rescaling w → cw, a → a/c is flat, so H is
