@@ -91,10 +91,20 @@ SurfaceParts::SurfaceParts(MPI_Comm world, const std::string& output, const std:
     try {
       const std::string plan = directory_ + "/plan.h5";
       std::error_code ec;
+      // A start killed between creating the directory and renaming plan.h5 into it leaves the
+      // directory empty or with temporaries only; no point can be finished before the plan, so
+      // that start is simply begun again.
+      if (fs::is_directory(directory_, ec) && !fs::exists(plan, ec)) {
+        bool debris_only = true;
+        for (const auto& entry : fs::directory_iterator(directory_, ec))
+          debris_only = debris_only && entry.path().filename().string().find(".tmp.") !=
+                                           std::string::npos;
+        TERRAIN_CHECK(debris_only,
+                      directory_ << " has no plan.h5: not the record of a surface (remove it)");
+        fs::remove_all(directory_, ec);
+      }
       if (fs::is_directory(directory_, ec)) {
         resumed = 1;
-        TERRAIN_CHECK(fs::exists(plan, ec),
-                      directory_ << " has no plan.h5: not the record of a surface (remove it)");
         const std::string why = read_plan(plan, fingerprint, n_points, &directions_);
         TERRAIN_CHECK(why.empty(), "cannot resume the surface in " << directory_ << ": " << why
                                                                    << " (give the same options, "

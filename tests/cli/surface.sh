@@ -233,6 +233,18 @@ for n in a:
     if isinstance(a[n], h5py.Dataset) and not np.array_equal(a[n][...], b[n][...], equal_nan=True):
         sys.exit(f"{n} differs")
 PY
+# A start killed before plan.h5 was renamed into its directory left only temporaries: the next
+# start begins again; a directory with other files and no plan is refused.
+cp "$work/c.h5" "$work/early.h5"
+mkdir "$work/early.h5.surface-loss"
+touch "$work/early.h5.surface-loss/plan.h5.tmp.$(hostname).999999"
+run_mpi 2 "${long[@]}" -input "$work/early.h5" > "$work/early.log" 2>&1 \
+  || { fail "a start after one killed before its plan"; cat "$work/early.log"; }
+mkdir "$work/foreign.h5.surface-loss" && touch "$work/foreign.h5.surface-loss/notes.txt"
+cp "$work/c.h5" "$work/foreign.h5"
+run_mpi 2 "${long[@]}" -input "$work/foreign.h5" > "$work/foreign.log" 2>&1 \
+  && fail "a directory with other files and no plan.h5 was taken over"
+grep -q "has no plan.h5" "$work/foreign.log" || fail "no plan.h5: $(head -3 "$work/foreign.log")"
 cp "$work/c.h5" "$work/kill.h5"
 for trial in 1 2 3; do
   timeout 300 mpirun -np 2 --oversubscribe --bind-to none "${long[@]}" -input "$work/kill.h5" > "$work/kill.log" 2>&1 &
