@@ -46,7 +46,7 @@ PetscErrorCode read_options(CriticalOptions* o, PetscBool* input_set, PetscBool*
   PetscCall(PetscOptionsEList("-method",
                               "newton (to the nearest critical point), trust (trust-region "
                               "Newton on |grad L|^2: stays local) or sfn (saddle-free Newton "
-                              "steps downhill, then Newton)",
+                              "steps downhill, then trust)",
                               "", kMethods, 3, kMethods[method], &method, nullptr));
   PetscCall(PetscOptionsInt("-sfn_krylov", "sfn: Lanczos steps per saddle-free step", "",
                             o->sfn.krylov, &o->sfn.krylov, nullptr));
@@ -188,14 +188,14 @@ CriticalSearch search_critical_point(objective::Objective& obj, Vec theta, Criti
   const std::int64_t hv0 = obj.counters().curvature_vectors;
   NewtonResult& r = out.result;
   out.sfn_iterations = escape(obj, theta, newton, sfn, sfn_steps, switch_norm, report, r);
-  // Newton continues the numbering; its row 0 is the point the escape ended at (already
+  // The trust phase continues the numbering; its row 0 is the point the escape ended at (already
   // recorded), so it is neither printed nor stored twice.
   const PetscInt offset = out.sfn_iterations;
   s.on_iteration = [&](const NewtonIteration& x) {
     if (x.iteration == 0 || !report) return;
     NewtonIteration y = x;
     y.iteration += offset;
-    report(y, "newton");
+    report(y, to_string(CriticalMethod::trust));
   };
   NewtonResult n = find_critical_point_trust(obj, theta, s);
   for (std::size_t k = 1; k < n.history.size(); ++k) {
