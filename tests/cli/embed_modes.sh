@@ -8,17 +8,13 @@
 # and terrain-train -> terrain-critical -> terrain-embed -embed_counts on a teacher-student
 # problem: at a true critical point the counts never decrease and n0 grows by the splits.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/embed.bash"
 cd "$source_dir"
 ops=inputs/embedding
 
 run_mpi 2 "$build/terrain-train" -options_file $ops/op_train.opts -output "$work/w2.h5" \
   > "$work/train.log" 2>&1 || { fail "terrain-train op_train.opts"; cat "$work/train.log"; }
 
-embed() {  # embed <np> <log> <arguments...>
-  local np=$1 log=$2
-  shift 2
-  run_mpi "$np" "$build/terrain-embed" "$@" > "$work/$log" 2>&1 || { fail "terrain-embed $* (np $np)"; cat "$work/$log"; }
-}
 for np in 1 2 3; do
   embed $np split.$np.log -input "$work/w2.h5" -output "$work/w5.$np.h5" -options_file $ops/op_split.opts
   embed $np one.$np.log -input "$work/w2.h5" -output "$work/w3.$np.h5" -options_file $ops/op_split_one_step.opts

@@ -8,16 +8,12 @@
 # terrain-embed from the recorded options, and fails with -data_ options that lack it.
 source "$(dirname "$0")/lib/common.bash"
 source "$(dirname "$0")/lib/errors.bash"
+source "$(dirname "$0")/lib/embed.bash"
 cd "$source_dir"
 ops=inputs/embedding
 
 run_mpi 2 "$build/terrain-train" -options_file $ops/op_train.opts -output "$work/w2.h5" \
   > "$work/train.log" 2>&1 || { fail "terrain-train op_train.opts"; cat "$work/train.log"; }
-embed() {  # embed <np> <log> <arguments...>
-  local np=$1 log=$2
-  shift 2
-  run_mpi "$np" "$build/terrain-embed" "$@" > "$work/$log" 2>&1 || { fail "terrain-embed $* (np $np)"; cat "$work/$log"; }
-}
 for np in 1 2 3; do
   embed $np one.$np.log -input "$work/w2.h5" -output "$work/one.$np.h5" -embed_mode split \
     -embed_widths 1,4,1 -embed_split_neuron 1 -embed_counts -embed_counts_rtol 1e-9
