@@ -4,6 +4,7 @@
 // trained by GD toward a non-degenerate minimum.
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cmath>
 #include <functional>
 #include <memory>
@@ -57,6 +58,25 @@ struct SmallTanh {
     theta.reset(f->create_vec());
     f->initial_parameters(theta);
     descend(*f, theta, 3000, 0.5);
+  }
+};
+
+// A 1-2-1 ReLU network on 100 grid points of the 1-D target after 40000 GD steps (lr 0.05) from
+// `seed`: seeds 1 and 9 stop within 1e-8 of a degenerate critical point (the ReLU rescalings make
+// H singular); others of 0..11 are still moving along a flat valley or sit on a ReLU kink.
+struct StalledRelu {
+  data::Data data;
+  std::unique_ptr<objective::Objective> f;
+  core::OwnedVec theta;
+  double grad_norm = 0;  // ‖∇L‖₂ where GD stopped
+  StalledRelu(MPI_Comm comm, std::uint64_t seed)
+      : data(target_data(comm, 100, data::Sampling::grid)) {
+    model::Architecture arch = network({1, 2, 1}, model::Activation::relu, model::Loss::mse);
+    arch.seed = seed;
+    f = std::make_unique<objective::Objective>(comm, arch, data.train);
+    theta.reset(f->create_vec());
+    f->initial_parameters(theta);
+    grad_norm = descend(*f, theta, 40000, 0.05);
   }
 };
 
