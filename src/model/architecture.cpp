@@ -1,5 +1,7 @@
 #include "model/architecture.hpp"
 
+#include <sstream>
+
 #include "core/error.hpp"
 #include "core/options.hpp"
 #include "core/session.hpp"
@@ -23,20 +25,21 @@ PetscErrorCode read_options(Architecture* a, PetscBool* widths_set, std::string*
   PetscBool residual = a->residual ? PETSC_TRUE : PETSC_FALSE;
   PetscInt seed = static_cast<PetscInt>(a->seed);
   PetscOptionsBegin(PETSC_COMM_WORLD, "model_", "Network architecture", "terrain");
-  PetscCall(PetscOptionsIntArray("-widths", "Layer widths d_in,h1,...,d_out", "", widths,
-                                 &n_widths, widths_set));
+  PetscCall(PetscOptionsIntArray("-widths", "Layer widths d_in,h1,...,d_out", "", widths, &n_widths,
+                                 widths_set));
   PetscCall(PetscOptionsEList("-activation", "Hidden activation", "", kActivationNames, 5,
                               kActivationNames[activation], &activation, nullptr));
   PetscCall(PetscOptionsEList("-loss", "Loss: mse = (1/2n)Σ|f-y|², cross_entropy = mean softmax CE",
                               "", kLossNames, 2, kLossNames[loss], &loss, nullptr));
   PetscCall(PetscOptionsBool("-bias", "Layers have biases", "", bias, &bias, nullptr));
-  PetscCall(PetscOptionsBool("-residual", "Skip connections between equal-width hidden layers",
-                             "", residual, &residual, nullptr));
+  PetscCall(PetscOptionsBool("-residual", "Skip connections between equal-width hidden layers", "",
+                             residual, &residual, nullptr));
   PetscCall(PetscOptionsReal("-init_scale", "Weight std = init_scale * fan_in^(-init_gamma)", "",
                              a->init_scale, &a->init_scale, nullptr));
-  PetscCall(PetscOptionsReal("-init_gamma", "Exponent of fan_in in the weight std (0.5 usual, "
-                             "larger = small initialisation)", "", a->init_gamma, &a->init_gamma,
-                             nullptr));
+  PetscCall(PetscOptionsReal("-init_gamma",
+                             "Exponent of fan_in in the weight std (0.5 usual, "
+                             "larger = small initialisation)",
+                             "", a->init_gamma, &a->init_gamma, nullptr));
   PetscCall(PetscOptionsReal("-init_bias", "Initial value of every bias", "", a->init_bias,
                              &a->init_bias, nullptr));
   PetscCall(PetscOptionsInt("-seed", "Seed of the initial weights", "", seed, &seed, nullptr));
@@ -87,11 +90,25 @@ void Architecture::validate() const {
     TERRAIN_CHECK(widths[i] >= 1, "-model_widths entries must be positive, got " << widths[i]);
     if (i > 0) n_params += double(widths[i]) * double(widths[i - 1] + (bias ? 1 : 0));
   }
-  TERRAIN_CHECK(n_params < 2147483647.0,
-                "-model_widths gives " << n_params << " parameters, more than 32-bit PETSc indices allow");
+  TERRAIN_CHECK(
+      n_params < 2147483647.0,
+      "-model_widths gives " << n_params << " parameters, more than 32-bit PETSc indices allow");
   TERRAIN_CHECK(init_scale >= 0, "-model_init_scale must be non-negative");
   TERRAIN_CHECK(loss != Loss::cross_entropy || widths.back() >= 2,
                 "-model_loss cross_entropy needs at least 2 outputs in -model_widths");
+}
+
+bool same_network(const Architecture& a, const Architecture& b) {
+  return a.widths == b.widths && a.activation == b.activation && a.loss == b.loss &&
+         a.bias == b.bias && a.residual == b.residual;
+}
+
+std::string describe(const Architecture& a) {
+  std::ostringstream os;
+  for (std::size_t i = 0; i < a.widths.size(); ++i) os << (i ? "," : "") << a.widths[i];
+  os << " " << a.activation << " " << a.loss << (a.bias ? "" : " no bias")
+     << (a.residual ? " residual" : "");
+  return os.str();
 }
 
 }  // namespace terrain::model

@@ -22,10 +22,10 @@ struct Architecture {
   Activation activation = Activation::tanh;
   Loss loss = Loss::mse;
   bool bias = true;
-  bool residual = false;     // h_{l+1} = h_l + σ(W h_l + b) between equal-width hidden layers
-  double init_scale = 1.0;   // weights ~ N(0, (init_scale · fan_in^(-init_gamma))²)
+  bool residual = false;    // h_{l+1} = h_l + σ(W h_l + b) between equal-width hidden layers
+  double init_scale = 1.0;  // weights ~ N(0, (init_scale · fan_in^(-init_gamma))²)
   double init_gamma = 0.5;
-  double init_bias = 0.0;    // biases start at this constant
+  double init_bias = 0.0;  // biases start at this constant
   std::uint64_t seed = 0;
 
   int n_layers() const { return static_cast<int>(widths.size()) - 1; }
@@ -43,6 +43,13 @@ struct Architecture {
   // Throws InputError on an impossible architecture.
   void validate() const;
 };
+
+// The same network (widths, activation, loss, bias, residual): points of one can be compared,
+// joined by a path, or aligned; the initialisation does not matter.
+bool same_network(const Architecture& a, const Architecture& b);
+
+// "4,8,3 tanh cross_entropy" (and " no bias", " residual"), for messages.
+std::string describe(const Architecture& a);
 
 // All -model_ options of a driver that builds a network to start from: the architecture and
 // the file of its initial parameters. Read in the one -model_ options block that

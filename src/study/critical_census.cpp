@@ -58,19 +58,6 @@ std::vector<std::string> split_inputs(const std::string& list) {
   return out;
 }
 
-bool same_network(const model::Architecture& a, const model::Architecture& b) {
-  return a.widths == b.widths && a.activation == b.activation && a.loss == b.loss &&
-         a.bias == b.bias && a.residual == b.residual;
-}
-
-std::string describe_network(const model::Architecture& a) {
-  std::ostringstream os;
-  for (std::size_t i = 0; i < a.widths.size(); ++i) os << (i ? "," : "") << a.widths[i];
-  os << " " << a.activation << " " << a.loss << (a.bias ? "" : " no bias")
-     << (a.residual ? " residual" : "");
-  return os.str();
-}
-
 struct Plan {
   model::Architecture arch;
   std::vector<CensusStart> starts;  // run and step filled in
@@ -93,9 +80,9 @@ Plan plan_starts(MPI_Comm world, const std::vector<std::string>& inputs, const C
       plan.arch = arch;
       data0 = data;
     } else {
-      TERRAIN_CHECK(same_network(arch, plan.arch),
-                    path << ": network " << describe_network(arch) << ", but " << inputs[0]
-                         << " has " << describe_network(plan.arch)
+      TERRAIN_CHECK(model::same_network(arch, plan.arch),
+                    path << ": network " << model::describe(arch) << ", but " << inputs[0]
+                         << " has " << model::describe(plan.arch)
                          << " (a census needs one network)");
       TERRAIN_CHECK(data == data0, path << ": its recorded -data_ options differ from those of "
                                         << inputs[0] << " (a census needs one training set)");
@@ -365,7 +352,7 @@ CensusResult run_critical_census(MPI_Comm world, const CensusOptions& census,
   PetscPrintf(world,
               "terrain-critical census: %d start(s) from %d run(s), network %s (%d parameters), "
               "method %s, gtol %.1e, %d group(s) of %d rank(s)\n",
-              int(n_starts), int(result.inputs.size()), describe_network(plan.arch).c_str(),
+              int(n_starts), int(result.inputs.size()), model::describe(plan.arch).c_str(),
               int(n), optim::to_string(critical.method), newton.gtol, groups.count(), group_size);
 
   std::vector<double> fields(n_starts * kFields, 0.0), canon(n_starts * std::size_t(n), 0.0);
@@ -373,9 +360,9 @@ CensusResult run_critical_census(MPI_Comm world, const CensusOptions& census,
   try {
     std::unique_ptr<PointInput> in =
         load_point_input(groups.comm(), result.inputs[0], plan.starts[0].step);
-    TERRAIN_CHECK(same_network(in->arch, plan.arch),
-                  "the -model_ options give the network " << describe_network(in->arch)
-                      << ", the inputs have " << describe_network(plan.arch)
+    TERRAIN_CHECK(model::same_network(in->arch, plan.arch),
+                  "the -model_ options give the network " << model::describe(in->arch)
+                      << ", the inputs have " << model::describe(plan.arch)
                       << " (the census takes the network from its inputs)");
     std::vector<std::size_t> mine;
     for (std::size_t i = groups.index(); i < n_starts; i += groups.count()) mine.push_back(i);
