@@ -98,9 +98,12 @@ def main(argv=None):
                              "(overview default: final, else the first)")
     parser.add_argument("--also", nargs="*", metavar="RUN", default=[],
                         help="further run files for the figures that compare several "
-                             "(width_eigenvalues, features)")
+                             "(width_eigenvalues, features, path, path_lambda, barrier_width, "
+                             "path_plane)")
     parser.add_argument("--surface", metavar="NAME",
                         help="which /surface/<NAME> to draw (default: the only one)")
+    parser.add_argument("--path", metavar="NAME",
+                        help="path kinds: only /path/<NAME> (default: every path of each file)")
     parser.add_argument("--quantity", metavar="NAME",
                         help="surface kinds: the dataset to draw (default train_loss; "
                              "surface1d: train/test loss and accuracy)")
