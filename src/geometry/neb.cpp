@@ -142,6 +142,7 @@ NebOutcome run_neb(core::WorkGroups& groups, PathEnergy& group_energy, const Neb
   const double dt_max = kFireMaxDtFactor * settings.step;
   const double move_cap =
       settings.max_move * distance(state.images[0], state.images[k + 1]) / double(k + 1);
+  TERRAIN_CHECK(move_cap > 0, "the two ends of the band coincide: nothing to connect");
   std::vector<double> force(k * n), tau(n);
   NebOutcome outcome;
   const auto point = [&](std::size_t p, std::vector<double>&) -> const std::vector<double>& {
@@ -260,6 +261,13 @@ NebOutcome run_neb(core::WorkGroups& groups, PathEnergy& group_energy, const Neb
   }
   if (settings.batch > 0) group_energy.use_all();
   return outcome;
+}
+
+std::string describe(const NebRow& row) {
+  std::ostringstream os;
+  os << "max force " << row.max_force << "  max energy " << row.max_energy;
+  if (row.climbing >= 0) os << "  climbing image " << row.climbing;
+  return os.str();
 }
 
 }  // namespace terrain::geometry

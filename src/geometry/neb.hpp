@@ -20,7 +20,16 @@
 // (GroupEvaluator), and every rank of the world then holds every energy and gradient and does
 // the same arithmetic in the same order: results are bitwise independent of the number of
 // groups for an energy whose values do not depend on its group's size. Deterministic and
-// full-batch by default; batch > 0 evaluates step s on the minibatch (seed, s) of the energy.
+// full-batch by default; batch > 0 evaluates step s on the minibatch (seed, s) of the energy
+// (the ends keep the energies they came with, normally full-batch ones from linear_band).
+//
+// Choosing k and step: the climbing image reaches the saddle (to 1e-15 on Müller–Brown) for
+// every k and step tried; the whole band's convergence depends on them. On Müller–Brown
+// (energies ~100, curvatures up to ~10^3) k = 20..200 with step 1e-3..1e-1 converges to
+// ftol = 1e-10 in 340–4800 steps for 4–16 images, while k = 1 needs step 1e-3 (1300–5500
+// steps) and does not converge in 20000 at step >= 1e-2 with 8 or 16 images: a spring much
+// softer than the energy's curvature across the band leaves a stiff, slow system. Keep step
+// below ~1/sqrt(λ_max) (FIRE's dt grows to 10·step) and k not far below the loss's curvature.
 //
 // Memory per rank: the K + 2 images, K velocities, K forces and the K gradients received
 // (about 4K + 2 whole vectors of n doubles), plus this group's share of the gradients to send.
@@ -70,6 +79,10 @@ struct NebRow {
   double max_force, max_energy;
   PetscInt climbing;
 };
+
+// The row as the detail of a progress line (core::Progress::update(row.step, describe(row))):
+// "max force 1.2e-05  max energy 0.0312  climbing image 4".
+std::string describe(const NebRow& row);
 
 struct NebOutcome {
   bool converged = false;

@@ -109,7 +109,6 @@ NebOutcome train_curve(core::WorkGroups& groups, PathEnergy& group_energy,
   GroupEvaluator evaluator(groups, group_energy);
   const std::size_t m_count = static_cast<std::size_t>(settings.samples);
   std::vector<double> t(m_count), weights, g(bends * n);
-  std::vector<std::vector<double>> weights_of(m_count);
   NebOutcome outcome;
   for (;;) {
     if (state.step >= settings.steps) {
@@ -162,6 +161,12 @@ NebOutcome train_curve(core::WorkGroups& groups, PathEnergy& group_energy,
   }
   if (settings.batch > 0) group_energy.use_all();
   return outcome;
+}
+
+std::string describe(const CurveRow& row) {
+  std::ostringstream os;
+  os << "mean loss " << row.mean_loss;
+  return os.str();
 }
 
 }  // namespace terrain::geometry

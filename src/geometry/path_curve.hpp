@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "core/work_groups.hpp"
@@ -68,6 +69,9 @@ struct CurveRow {
   PetscInt step;
   double mean_loss;
 };
+
+// "mean loss 0.0123": the detail of a progress line.
+std::string describe(const CurveRow& row);
 
 // Trains until state.step = steps or stop() returns true (checked before each step, on every
 // rank; the state is then at a whole step). on_step gets each step's row on every rank. The

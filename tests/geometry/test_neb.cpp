@@ -15,6 +15,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/error.hpp"
 #include "geometry/autoneb.hpp"
 #include "geometry/neb.hpp"
 #include "geometry/path_support.hpp"
@@ -337,5 +338,52 @@ BOOST_AUTO_TEST_CASE(a_network_band_agrees_across_group_counts) {
   double scale = 0;
   for (const auto& x : bands[0].images)
     for (double v : x) scale = std::max(scale, std::abs(v));
-  BOOST_TEST(agreed_max(test::max_difference(bands[0].images, bands[1].images)) / scale < 1e-12);
+  const double diff = agreed_max(test::max_difference(bands[0].images, bands[1].images));
+  BOOST_TEST(diff >= 0);  // same shapes
+  BOOST_TEST(diff / scale < 1e-12);
+}
+
+BOOST_AUTO_TEST_CASE(a_stopped_autoneb_continues_bitwise_from_a_copy) {
+  const int two = test::two_group_size();
+  core::WorkGroups groups(PETSC_COMM_WORLD, two == 0 ? 1 : two);
+  test::MullerBrown mb(groups.comm());
+  geometry::AutoNebSettings s;
+  s.neb = mb_settings();
+  s.neb.images = 2;
+  s.neb.max_steps = 150;  // per cycle: the stop falls inside the second cycle
+  s.cycles = 3;
+  geometry::AutoNebState start;
+  start.band = geometry::linear_band(groups, mb, minimum_a(), minimum_c(), s.neb.images);
+  geometry::AutoNebState whole = start;
+  const geometry::NebOutcome all = geometry::run_autoneb(groups, mb, s, whole, never, quiet);
+  geometry::AutoNebState first = start;
+  const geometry::NebOutcome part = geometry::run_autoneb(
+      groups, mb, s, first, [&] { return first.cycle == 1 && first.band.step >= 200; }, quiet);
+  BOOST_TEST(part.stopped);
+  BOOST_TEST(first.cycle == 1);
+  BOOST_TEST(first.band.step == 200);
+  geometry::AutoNebState second = first;
+  const geometry::NebOutcome rest = geometry::run_autoneb(groups, mb, s, second, never, quiet);
+  BOOST_TEST(whole.cycle == second.cycle);
+  BOOST_TEST(whole.finished);
+  BOOST_TEST(second.finished);
+  BOOST_TEST(agreed_max(test::max_difference(whole.band.images, second.band.images)) == 0);
+  BOOST_TEST((whole.band.energies == second.band.energies));
+  BOOST_TEST(part.history.size() + rest.history.size() == all.history.size());
+  BOOST_TEST(all.reason == rest.reason);
+}
+
+BOOST_AUTO_TEST_CASE(bad_band_inputs_are_input_errors) {
+  core::WorkGroups groups(PETSC_COMM_WORLD, 1);
+  test::MullerBrown mb(groups.comm());
+  geometry::NebSettings s = mb_settings();
+  geometry::BandState same = geometry::linear_band(groups, mb, minimum_a(), minimum_a(), 3);
+  BOOST_CHECK_THROW(geometry::run_neb(groups, mb, s, same, never, quiet), core::InputError);
+  geometry::BandState band = geometry::linear_band(groups, mb, minimum_a(), minimum_c(), 3);
+  s.step = 0;
+  BOOST_CHECK_THROW(geometry::run_neb(groups, mb, s, band, never, quiet), core::InputError);
+  BOOST_CHECK_THROW(geometry::linear_band(groups, mb, minimum_a(), minimum_c(), 0),
+                    core::InputError);
+  const geometry::NebRow row{3, 0.5, -40.0, 4};
+  BOOST_TEST(geometry::describe(row) == "max force 0.5  max energy -40  climbing image 4");
 }
