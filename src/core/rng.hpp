@@ -15,6 +15,7 @@ enum class Stream : std::uint64_t {
   probe = 6,
   minibatch = 7,
   test_vector = 8,
+  path_curve = 9,  // the t values of a curve's training steps
 };
 
 // SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.
