@@ -15,6 +15,7 @@ enum class Stream : std::uint64_t {
   probe = 6,
   minibatch = 7,
   test_vector = 8,
+  alignment = 9,  // the layer orders of weight matching (geometry/weight_matching.hpp)
 };
 
 // SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.
