@@ -2,7 +2,7 @@
 # Installs the Debian packages terrain needs (only the missing ones), then configures and
 # builds it in build/. Idempotent: a second run with nothing changed takes seconds.
 # Usage: bash jobscripts/setup.sh [--tests]   (from anywhere; as root, or with sudo available)
-#   --tests also installs what only the test suite needs (PyTorch, an independent oracle).
+#   --tests also installs what only the test suite needs (PyTorch and scipy, independent oracles).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,11 +14,13 @@ packages=(
   libscalapack-openmpi-dev                   # ScaLAPACK's pdsyev, linked directly (dense spectra)
   libopenblas-dev zlib1g-dev                 # BLAS kernels, gzipped IDX files
   libboost-test-dev                          # unit tests
+  liblemon-dev                               # LEMON's network simplex (the assignment's oracle)
   python3-h5py python3-matplotlib            # terrain-plot and HDF5 read-back tests (/usr/bin/python3)
   dataset-fashion-mnist                      # the real data set of the examples
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(python3-torch)                  # tests only: gradients and Hessians from autograd
+  packages+=(python3-scipy)                  # tests only: linear_sum_assignment, the benchmark oracle
 fi
 
 missing=()

@@ -16,6 +16,7 @@ enum class Stream : std::uint64_t {
   minibatch = 7,
   test_vector = 8,
   path_curve = 9,  // the t values of a curve's training steps
+  alignment = 10,  // the layer orders of weight matching (geometry/weight_matching.hpp)
 };
 
 // SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.
