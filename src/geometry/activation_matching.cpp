@@ -13,6 +13,9 @@ namespace terrain::geometry {
 
 namespace {
 
+// Rows of the shard per forward pass: AᵀB stays a GEMM with a long inner dimension.
+constexpr PetscInt kRowsPerBlock = 4096;
+
 // Column sums and sums of squares of an n × m row-major block, added to sum and sq.
 void add_moments(const double* a, PetscInt n, PetscInt m, double* sum, double* sq) {
   for (PetscInt i = 0; i < n; ++i) {
@@ -44,11 +47,6 @@ ActivationMatching activation_matching(MPI_Comm comm, const model::Architecture&
                 "activation matching needs at least 2 samples, the data have " << data.n_global);
   const int hidden = arch.n_layers() - 1;
   const PetscInt n_local = data.n_local;
-  model::PassState sa, sb;
-  if (n_local > 0) {
-    net.forward(theta_a.data(), data.X.data(), n_local, sa, false);
-    net.forward(theta_b.data(), data.X.data(), n_local, sb, false);
-  }
   // Per layer: AᵀB (m²), then Σa, Σa², Σb, Σb² (m each), all layers in one buffer.
   std::vector<std::size_t> offset(hidden + 1, 0);
   for (int l = 0; l < hidden; ++l) {
@@ -56,16 +54,24 @@ ActivationMatching activation_matching(MPI_Comm comm, const model::Architecture&
     offset[l + 1] = offset[l] + m * m + 4 * m;
   }
   std::vector<double> sums(offset[hidden], 0.0);
-  for (int l = 0; l < hidden && n_local > 0; ++l) {
-    const PetscInt m = arch.fan_out(l);
-    double* cross = sums.data() + offset[l];
-    const double* a = sa.out[l].data();
-    const double* b = sb.out[l].data();
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, m, n_local, 1.0, a, m, b, m, 0.0, cross,
-                m);
-    double* mom = cross + static_cast<std::size_t>(m) * m;
-    add_moments(a, n_local, m, mom, mom + m);
-    add_moments(b, n_local, m, mom + 2 * m, mom + 3 * m);
+  // The shard in blocks of rows, so the activations kept are bounded whatever its size.
+  model::PassState sa, sb;
+  for (PetscInt r0 = 0; r0 < n_local; r0 += kRowsPerBlock) {
+    const PetscInt rows = std::min(kRowsPerBlock, n_local - r0);
+    const double* x = data.X.data() + static_cast<std::size_t>(r0) * data.d_in;
+    net.forward(theta_a.data(), x, rows, sa, false);
+    net.forward(theta_b.data(), x, rows, sb, false);
+    for (int l = 0; l < hidden; ++l) {
+      const PetscInt m = arch.fan_out(l);
+      double* cross = sums.data() + offset[l];
+      const double* a = sa.out[l].data();
+      const double* b = sb.out[l].data();
+      cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, m, rows, 1.0, a, m, b, m, 1.0, cross,
+                  m);
+      double* mom = cross + static_cast<std::size_t>(m) * m;
+      add_moments(a, rows, m, mom, mom + m);
+      add_moments(b, rows, m, mom + 2 * m, mom + 3 * m);
+    }
   }
   MPI_Allreduce(MPI_IN_PLACE, sums.data(), static_cast<int>(sums.size()), MPI_DOUBLE, MPI_SUM,
                 comm);

@@ -12,8 +12,11 @@
 // order, so on an exactly tied problem the answer is one fixed optimum, not a chosen one.
 //
 // max_weight_assignment_lemon solves the same problem as a min-cost flow with LEMON's network
-// simplex (double costs): an independent implementation, kept as the oracle of the tests and of
-// tests/cli/assignment_scipy.sh, ~10–100× slower at n = 1024 (see that script).
+// simplex (double costs): an independent implementation, kept as the oracle of the tests. Of
+// LEMON's solvers it is the fastest that takes double costs exactly (CostScaling needs integer
+// costs; MaxWeightedPerfectMatching on the bipartite ListGraph took 2.1 s at n = 1024 against
+// the network simplex's 0.22 s and this solver's 0.07 s, the same as scipy's; n = 2048: 0.5 s).
+// Timings: tests/cli/assignment_scipy.sh.
 //
 // Matrices are row-major n × n, finite. Neither function is collective.
 #include <petscsys.h>

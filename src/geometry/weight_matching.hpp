@@ -22,12 +22,14 @@
 // Coordinate ascent stops at a local optimum: on random Gaussian θ with narrow layers (< ~10
 // units) a planted g is missed from the identity in 5–40% of seeds (the noise of the unmatched
 // neighbours' terms, ~√n, competes with the matched signal, ~n); from 16 units on it is found in
-// ≥ 98% (tests/geometry/test_weight_matching.cpp). A better start (options.start) helps.
+// ≥ 98% (200 seeds: tanh 12-24-20-16-3 199, relu 10-24-20-3 200). A better start
+// (options.start, e.g. activation matching's element) helps.
 //
 // A layer's new element is taken only when it raises the layer's terms by more than a rounding
-// margin (1e-12 relative), so the objective never decreases and the ascent stops after a sweep
-// that changed nothing (or after max_sweeps). Whole parameter vectors on the calling rank, not
-// collective; deterministic for given (θ_A, θ_B, seed).
+// margin (1e-12 · n_l · max|C|; an equally good element found at a tie is not taken), so the
+// objective never decreases and the ascent stops after a sweep that changed nothing (or after
+// max_sweeps). Whole parameter vectors on the calling rank, not collective; deterministic for given
+// (θ_A, θ_B, seed).
 #include <petscsys.h>
 
 #include <cstdint>

@@ -153,6 +153,7 @@ BOOST_AUTO_TEST_CASE(scipy_benchmark,
   if (rank == 0)
     std::printf("assignment n=%d seconds=%.4f objective=%.17g\n", static_cast<int>(n), seconds,
                 geometry::assignment_value(w, n, p));
+  std::fflush(stdout);
   if (n <= 1024) {
     const auto t1 = clock::now();
     const std::vector<PetscInt> q = geometry::max_weight_assignment_lemon(w, n);
@@ -160,5 +161,6 @@ BOOST_AUTO_TEST_CASE(scipy_benchmark,
     if (rank == 0)
       std::printf("lemon n=%d seconds=%.4f objective=%.17g\n", static_cast<int>(n), lemon_seconds,
                   geometry::assignment_value(w, n, q));
+    std::fflush(stdout);
   }
 }
