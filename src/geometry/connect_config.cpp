@@ -104,6 +104,10 @@ PetscErrorCode read_options(ConnectConfig* c, PetscBool* input_set, PetscBool* o
                                "autoneb)",
                                &c->curvature));
   PetscCall(PetscOptionsHasName(nullptr, nullptr, "-path_curvature", curvature_set));
+  PetscCall(PetscOptionsReal("-distinct_tol",
+                             "Several minima: two are one minimum when, after the alignment, max "
+                             "|A - B| / max(1, |A|_inf, |B|_inf) <= this",
+                             "", c->distinct_tol, &c->distinct_tol, nullptr));
   PetscCall(PetscOptionsInt("-group_size",
                             "Ranks per work group, each data-parallel (0: one group of all ranks)",
                             "", c->group_size, &c->group_size, nullptr));
@@ -169,6 +173,8 @@ ConnectConfig ConnectConfig::from_options() {
                 "-path_curve_samples must be at least 1, got " << c.curve_samples);
   TERRAIN_CHECK(c.batch >= 0, "-path_batch must be 0 (full batch) or positive, got " << c.batch);
   TERRAIN_CHECK(c.saddle_gtol > 0, "-path_saddle_gtol must be positive, got " << c.saddle_gtol);
+  TERRAIN_CHECK(c.distinct_tol >= 0,
+                "-path_distinct_tol must be non-negative, got " << c.distinct_tol);
   TERRAIN_CHECK(c.group_size >= 0,
                 "-path_group_size must be 0 (all ranks) or positive, got " << c.group_size);
   TERRAIN_CHECK(c.save_every >= 0, "-path_save_every must be non-negative, got " << c.save_every);

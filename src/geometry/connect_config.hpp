@@ -44,9 +44,10 @@ struct ConnectConfig {
   // measurements on the path
   bool saddle = false;  // refine the highest image to a critical point (default for NEB)
   double saddle_gtol = 1e-10;
-  bool curvature = false;   // λ_min and the index at every image (default for NEB)
-  PetscInt group_size = 0;  // ranks per work group; 0: one group of every rank
-  double save_every = 60;   // seconds between saves of the optimiser's state
+  bool curvature = false;      // λ_min and the index at every image (default for NEB)
+  double distinct_tol = 1e-6;  // minima closer than this after alignment are one (relative)
+  PetscInt group_size = 0;     // ranks per work group; 0: one group of every rank
+  double save_every = 60;      // seconds between saves of the optimiser's state
 
   bool band() const { return method == PathMethod::neb || method == PathMethod::autoneb; }
   bool curve() const { return method == PathMethod::bezier || method == PathMethod::polychain; }

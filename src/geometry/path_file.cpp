@@ -1,5 +1,6 @@
 #include "geometry/path_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace terrain::geometry {
@@ -39,6 +40,7 @@ void write_path(io::RunFile& file, const std::string& name, const PathRecord& r)
   file.write_attr(g, "seconds", r.seconds);
   file.write_attr(g, "group_size", r.group_size);
   file.write_attr(g, "n_groups", r.n_groups);
+  file.write_attr(g, "end_distance", r.end_distance);
   write_barrier(file, g, "train", r.train);
   const bool has_test = !r.profile.test_loss.empty();
   if (has_test) write_barrier(file, g, "test", r.test);
@@ -113,6 +115,12 @@ void write_connectivity(io::RunFile& file, const ConnectivityRecord& r) {
   file.write_2d(g + "/barriers", k, k, r.rise);
   file.write_2d(g + "/barriers_chord", k, k, r.chord);
   file.write_2d(g + "/heights", k, k, r.height);
+  file.write_2d(g + "/distances", k, k, r.distance);
+  file.write_1d(g + "/minimum_class", r.minimum_class);
+  std::int64_t distinct = 0;
+  for (std::int64_t c : r.minimum_class) distinct = std::max(distinct, c + 1);
+  file.write_attr(g, "n_distinct", distinct);
+  file.write_attr(g, "distinct_tol", r.distinct_tol);
   file.write_2d(g + "/tree_edges", k - 1, 2, r.tree_edges);
   file.write_1d(g + "/tree_weights", r.tree_weights);
 }

@@ -9,7 +9,9 @@
 //                              train_barrier (= max_t L − max(L_A, L_B)), train_barrier_t,
 //                              train_barrier_chord (= max_t [L − ((1−t)L_A + t L_B)]),
 //                              train_barrier_chord_t, train_height (max_t L), and test_* alike
-//                              (with a test set); for an alignment align_objective_before/after
+//                              (with a test set); end_distance (max_i |A_i − B_i| /
+//                              max(1, ‖A‖∞, ‖B‖∞) after the alignment: 0 for two copies of one
+//                              minimum); for an alignment align_objective_before/after
 //     t                   float64[m]          ascending, 0 … 1 (arc length for a polyline)
 //     train_loss, train_acc, test_loss, test_acc   float64[m] (test_* with a test set)
 //     pivots              float64[k, n_params] the images (polyline, ends included) or the
@@ -34,7 +36,10 @@
 //     inputs              str attribute list, joined by ','
 //     barriers            float64[K, K]   rise (max_t L − max(L_i, L_j)), 0 on the diagonal
 //     barriers_chord      float64[K, K]
-//     heights             float64[K, K]   max_t L (the tree's weight)
+//     heights             float64[K, K]   max_t L (the tree's weight; diagonal: L of each minimum)
+//     distances           float64[K, K]   end_distance of each pair
+//     minimum_class       int64[K]        minima closer than distinct_tol (attr) after alignment
+//                                         share a class; attr n_distinct = the number of classes
 //     tree_edges          int64[K−1, 2]   the minimum spanning tree by height
 //     tree_weights        float64[K−1]
 #include <cstdint>
@@ -75,6 +80,7 @@ struct PathRecord {
   double seconds = 0;
   std::vector<std::vector<std::int64_t>> permutation, sign;  // per hidden layer; empty: none
   double align_before = 0, align_after = 0;
+  double end_distance = 0;  // relative_max_distance(A, aligned B): 0 for copies of one minimum
   SaddleRecord saddle;
 };
 
@@ -85,7 +91,10 @@ struct ConnectivityRecord {
   std::vector<std::string> inputs;
   std::string method, align;
   std::vector<double> rise, chord, height;  // K×K row-major
-  std::vector<std::int64_t> tree_edges;     // (K−1)×2
+  std::vector<double> distance;             // K×K: end_distance of each pair
+  std::vector<std::int64_t> minimum_class;  // K: minima within distinct_tol share a class
+  double distinct_tol = 0;
+  std::vector<std::int64_t> tree_edges;  // (K−1)×2
   std::vector<double> tree_weights;
 };
 

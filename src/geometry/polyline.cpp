@@ -19,7 +19,10 @@ std::vector<double> arc_positions(const Images& images) {
   for (std::size_t i = 1; i < images.size(); ++i)
     t[i] = t[i - 1] + distance(images[i - 1], images[i]);
   const double total = t.back();
-  TERRAIN_CHECK(total > 0, "the two ends of the path are the same point");
+  if (total == 0) {  // one point (two minima aligned onto each other): spaced by index
+    for (std::size_t i = 0; i < t.size(); ++i) t[i] = double(i) / double(t.size() - 1);
+    return t;
+  }
   for (double& x : t) x /= total;
   t.back() = 1.0;
   return t;

@@ -9,8 +9,8 @@ namespace terrain::geometry {
 
 using Images = std::vector<std::vector<double>>;
 
-// t_i of every image: 0 for the first, 1 for the last, non-decreasing. Throws InputError when
-// the path has no length (A = B).
+// t_i of every image: 0 for the first, 1 for the last, non-decreasing. A path of no length (two
+// minima that alignment mapped onto each other) has its images spaced by index.
 std::vector<double> arc_positions(const Images& images);
 
 // The point at t ∈ [0, 1] (positions from arc_positions).

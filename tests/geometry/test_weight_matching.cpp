@@ -46,8 +46,10 @@ BOOST_AUTO_TEST_CASE(a_planted_symmetry_is_recovered_exactly) {
     }
 }
 
-// Narrow random nets have local optima (the header): seed 2 of this one is missed from the
-// identity; started from activation matching's element, the ascent finds the planted one, and
+// Narrow random nets have local optima (the header): some layer-order seed of this one misses the
+// planted element from the identity (the first such seed is searched for, so the test does not
+// hang on the stream numbering); started from activation matching's element, the ascent finds
+// the planted one, and
 // started at the answer it stops after one sweep that changes nothing.
 BOOST_AUTO_TEST_CASE(a_start_element_is_used) {
   const model::Architecture a = test::mlp({6, 8, 7, 9, 3}, model::Activation::tanh);
@@ -55,9 +57,12 @@ BOOST_AUTO_TEST_CASE(a_start_element_is_used) {
   const geometry::HiddenSymmetry planted = test::random_symmetry(a, 52);
   const std::vector<double> theta_b = geometry::apply_symmetry(a, theta_a, planted);
   geometry::WeightMatchingOptions o;
-  o.seed = 2;
-  BOOST_TEST_REQUIRE(!test::same_element(geometry::weight_matching(a, theta_a, theta_b, o).g,
-                                         test::inverse(planted)));
+  bool missed = false;
+  for (o.seed = 0; o.seed < 200 && !missed; ++o.seed)
+    missed = !test::same_element(geometry::weight_matching(a, theta_a, theta_b, o).g,
+                                 test::inverse(planted));
+  BOOST_TEST_REQUIRE(missed);
+  --o.seed;
   const data::Dataset d = data::synthetic_dataset(PETSC_COMM_WORLD, 50, 6, 3, false);
   o.start = geometry::activation_matching(PETSC_COMM_WORLD, a, theta_a, theta_b, d).g;
   const geometry::WeightMatching m = geometry::weight_matching(a, theta_a, theta_b, o);

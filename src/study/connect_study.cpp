@@ -1,0 +1,607 @@
+#include "study/connect_study.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/progress.hpp"
+#include "core/signals.hpp"
+#include "geometry/autoneb.hpp"
+#include "geometry/minimum_spanning_tree.hpp"
+#include "geometry/neb.hpp"
+#include "geometry/objective_energy.hpp"
+#include "geometry/path_curve.hpp"
+#include "geometry/path_state_file.hpp"
+#include "geometry/symmetry_alignment.hpp"
+#include "geometry/symmetry_canonical.hpp"
+#include "io/file_maintenance.hpp"
+#include "io/point_reader.hpp"
+#include "io/run_schema.hpp"
+#include "objective/replicated.hpp"
+#include "optim/saddle_refinement.hpp"
+#include "spectral/point_index.hpp"
+
+namespace terrain::study {
+
+namespace {
+
+int world_size(MPI_Comm world) {
+  int size = 1;
+  MPI_Comm_size(world, &size);
+  return size;
+}
+
+// The world agrees on a problem found by some group (or rank) before anyone goes on.
+template <class F>
+void on_every_group(MPI_Comm world, F&& work) {
+  std::string problem;
+  try {
+    work();
+  } catch (const core::InputError& e) {
+    problem = e.what();
+  }
+  core::check_all(world, problem.empty(), problem);
+}
+
+void broadcast(std::vector<double>& v, int root, MPI_Comm comm) {
+  long n = static_cast<long>(v.size());
+  MPI_Bcast(&n, 1, MPI_LONG, root, comm);
+  v.resize(n);
+  MPI_Bcast(v.data(), int(n), MPI_DOUBLE, root, comm);
+}
+
+}  // namespace
+
+// The trained curve of the pair in flight.
+struct ConnectStudy::CurveView {
+  geometry::Curve curve;
+};
+
+ConnectStudy::ConnectStudy(geometry::ConnectConfig config, optim::NewtonSettings newton,
+                           spectral::EigenOptions eigen)
+    : config_(std::move(config)),
+      newton_(std::move(newton)),
+      eigen_(std::move(eigen)),
+      world_(PETSC_COMM_WORLD) {}
+
+ConnectStudy::~ConnectStudy() = default;
+
+void ConnectStudy::run() {
+  core::StopSignals signals;  // SIGTERM/SIGUSR1: save the optimiser's state and leave
+  start_ = MPI_Wtime();
+  setup();
+  connect_all();
+  if (stopped_) {
+    PetscPrintf(world_,
+                "terrain-connect: stopped by %s; the path's state is in %s: run the same command "
+                "again to continue\n",
+                core::signal_name(core::StopSignals::received_on_any_rank(world_)),
+                geometry::path_state_path(config_.output, config_.name).c_str());
+    return;
+  }
+  build_tree();
+  output_results();
+}
+
+// The groups, the first minimum's network and data on every group, and every minimum whole on
+// every rank.
+void ConnectStudy::setup() {
+  for (const std::string& input : config_.inputs)
+    TERRAIN_CHECK(!io::same_file(config_.output, input),
+                  "-output must differ from every -input: " << config_.output << " is the file "
+                                                            << input
+                                                            << " (terrain-connect writes a new "
+                                                               "file)");
+  const int size = world_size(world_);
+  const int group_size =
+      config_.group_size == 0 ? size : int(std::min<PetscInt>(config_.group_size, size));
+  groups_ = std::make_unique<core::WorkGroups>(world_, group_size);
+  on_every_group(world_, [&] {
+    in_ = load_point_input(groups_->comm(), config_.inputs[0], -1);
+    minima_.push_back(objective::replicate(in_->theta));
+    sources_.push_back(in_->point.source);
+    for (std::size_t i = 1; i < config_.inputs.size(); ++i) {
+      const std::string& path = config_.inputs[i];
+      io::RunFile file = io::RunFile::open_read(groups_->comm(), path);
+      io::check_schema(file);
+      if (file.has("/model")) {
+        const model::Architecture arch = io::read_model(file);
+        TERRAIN_CHECK(model::same_network(arch, in_->arch),
+                      path << " is a " << model::describe(arch) << " network, " << config_.inputs[0]
+                           << " a " << model::describe(in_->arch)
+                           << ": a path joins two points of one network");
+      }
+      file.close();
+      core::OwnedVec theta;
+      theta.reset(in_->objective->create_vec());
+      io::read_point(groups_->comm(), path, in_->arch, -1, theta);
+      minima_.push_back(objective::replicate(theta));
+      sources_.push_back(path + ":/params");
+    }
+  });
+  for (std::size_t i = 0; i < minima_.size(); ++i)
+    for (std::size_t j = i + 1; j < minima_.size(); ++j) {
+      TERRAIN_CHECK(minima_[i] != minima_[j], sources_[i] << " and " << sources_[j]
+                                                          << " are the same point: a path needs "
+                                                             "two different ends");
+      pairs_.emplace_back(i, j);
+    }
+  for (const std::vector<double>& m : minima_)
+    for (double x : m)
+      TERRAIN_CHECK(std::isfinite(x),
+                    "a minimum has a non-finite parameter: " << sources_[&m - &minima_[0]]);
+  PetscPrintf(world_, "terrain-connect: %s\n", in_->describe().c_str());
+  PetscPrintf(world_,
+              "terrain-connect: %d minima, %d path(s) by %s%s, on %d group(s) of %d rank(s)\n",
+              int(minima_.size()), int(pairs_.size()), geometry::to_string(config_.method),
+              config_.align == geometry::AlignMethod::none
+                  ? ""
+                  : (std::string(", aligned by ") + geometry::to_string(config_.align)).c_str(),
+              groups_->count(), group_size);
+}
+
+std::string ConnectStudy::path_name(std::size_t p) const {
+  if (pairs_.size() == 1) return config_.name;
+  return config_.name + "_" + std::to_string(pairs_[p].first) + "_" +
+         std::to_string(pairs_[p].second);
+}
+
+void ConnectStudy::connect_all() {
+  for (const auto& [a, b] : pairs_) {
+    geometry::PathRecord record;
+    if (pairs_.size() > 1)
+      PetscPrintf(world_, "terrain-connect: path %d -> %d (%s -> %s)\n", int(a), int(b),
+                  sources_[a].c_str(), sources_[b].c_str());
+    if (!connect(a, b, record)) {
+      stopped_ = true;
+      return;
+    }
+    records_.push_back(std::move(record));
+  }
+}
+
+bool ConnectStudy::connect(std::size_t a, std::size_t b, geometry::PathRecord& record) {
+  const double t0 = MPI_Wtime();
+  record.method = geometry::to_string(config_.method);
+  record.align = geometry::to_string(config_.align);
+  record.source_a = sources_[a];
+  record.source_b = sources_[b];
+  record.group_size = world_size(groups_->comm());
+  record.n_groups = groups_->count();
+  std::vector<double> theta_b = minima_[b];
+  align(minima_[a], theta_b, record);
+  record.end_distance = geometry::relative_max_distance(minima_[a], theta_b);
+  const std::string state_name = path_name(records_.size());
+  if (!optimise(state_name, minima_[a], theta_b, record)) return false;
+  profile(record);
+  if (config_.curvature) curvature_along(record);
+  if (config_.saddle) refine_saddle(record);
+  record.seconds = MPI_Wtime() - t0;
+  const geometry::Barrier& tb = record.train;
+  PetscPrintf(world_,
+              "barrier (train): %.6e above the higher end at t = %.4f, %.6e above the chord at "
+              "t = %.4f, height %.6e\n",
+              tb.rise, tb.t_rise, tb.chord, tb.t_chord, tb.height);
+  if (!record.profile.test_loss.empty())
+    PetscPrintf(world_,
+                "barrier (test):  %.6e above the higher end at t = %.4f, %.6e above the chord "
+                "at t = %.4f\n",
+                record.test.rise, record.test.t_rise, record.test.chord, record.test.t_chord);
+  return true;
+}
+
+// B's copy aligned to A; the element found is recorded. The alignment is computed on group 0
+// and broadcast, so every group joins the same two points.
+void ConnectStudy::align(const std::vector<double>& theta_a, std::vector<double>& theta_b,
+                         geometry::PathRecord& record) {
+  if (config_.align == geometry::AlignMethod::none) return;
+  geometry::AlignmentResult result;
+  on_every_group(world_, [&] {
+    if (groups_->index() != 0) return;
+    if (config_.align == geometry::AlignMethod::weights)
+      result = geometry::align_by_weights(in_->arch, theta_a, theta_b, config_.align_sweeps,
+                                          config_.seed);
+    else
+      result = geometry::align_by_activations(groups_->comm(), in_->arch, in_->data.train, theta_a,
+                                              theta_b);
+  });
+  std::vector<double> aligned = result.aligned;
+  broadcast(aligned, 0, world_);
+  MPI_Bcast(&result.objective_before, 1, MPI_DOUBLE, 0, world_);
+  MPI_Bcast(&result.objective_after, 1, MPI_DOUBLE, 0, world_);
+  // The symmetry's tables, for the file (rank 0 writes them; the other ranks get the shapes).
+  const std::size_t hidden = in_->arch.widths.size() - 2;
+  record.permutation.assign(hidden, {});
+  record.sign.assign(hidden, {});
+  for (std::size_t l = 0; l < hidden; ++l) {
+    const std::size_t w = static_cast<std::size_t>(in_->arch.widths[l + 1]);
+    std::vector<std::int64_t> perm(w, 0), sign(w, 1);
+    if (groups_->index() == 0)
+      for (std::size_t j = 0; j < w; ++j) {
+        perm[j] = result.symmetry.perm[l][j];
+        sign[j] = result.symmetry.sign[l][j];
+      }
+    MPI_Bcast(perm.data(), int(w), MPI_INT64_T, 0, world_);
+    MPI_Bcast(sign.data(), int(w), MPI_INT64_T, 0, world_);
+    record.permutation[l] = std::move(perm);
+    record.sign[l] = std::move(sign);
+  }
+  record.align_before = result.objective_before;
+  record.align_after = result.objective_after;
+  PetscPrintf(world_,
+              "terrain-connect: aligned by %s: matching objective %.6e -> %.6e, |A - B| %.6e -> "
+              "%.6e\n",
+              geometry::to_string(config_.align), result.objective_before, result.objective_after,
+              geometry::distance(theta_a, theta_b), geometry::distance(theta_a, aligned));
+  theta_b = std::move(aligned);
+}
+
+bool ConnectStudy::optimise(const std::string& state_name, const std::vector<double>& theta_a,
+                            const std::vector<double>& theta_b, geometry::PathRecord& record) {
+  curve_.reset();
+  saddle_tangent_.clear();
+  if (config_.method == geometry::PathMethod::linear) {
+    record.kind = "polyline";
+    record.pivots = {theta_a, theta_b};
+    record.reason = "straight line";
+    return true;
+  }
+  geometry::ObjectiveEnergy energy(*in_->objective);
+  const std::string state_file = geometry::path_state_path(config_.output, state_name);
+  const std::string fingerprint = config_.fingerprint();
+  double last_save = MPI_Wtime();
+  // Stop between steps on a signal; save every -path_save_every seconds (decided on rank 0).
+  auto stop = [&] { return core::StopSignals::received_anywhere(world_); };
+  auto due = [&] {
+    int now = MPI_Wtime() - last_save >= config_.save_every;
+    MPI_Bcast(&now, 1, MPI_INT, 0, world_);
+    if (now) last_save = MPI_Wtime();
+    return now != 0;
+  };
+  geometry::NebOutcome outcome;
+  geometry::PathHistory history;  // the optimiser's rows, restored on a resume
+
+  if (config_.band()) {
+    record.kind = "polyline";
+    geometry::AutoNebSettings s;
+    s.neb.images = config_.images;
+    s.neb.spring = config_.spring;
+    s.neb.climb = config_.climb;
+    s.neb.climb_after = config_.climb_after;
+    s.neb.max_steps = config_.steps;
+    s.neb.step = config_.step;
+    s.neb.ftol = config_.ftol;
+    s.neb.seed = config_.seed;
+    s.neb.batch = config_.batch;
+    s.cycles = config_.cycles;
+    s.insert_per_cycle = config_.insert;
+    s.samples_per_segment = config_.segment_samples;
+    s.max_images = config_.max_images;
+    geometry::AutoNebState state;
+    const bool resumed = geometry::load_band_state(world_, state_file, fingerprint, theta_a,
+                                                   theta_b, state, history);
+    if (!resumed)
+      state.band = geometry::linear_band(*groups_, energy, theta_a, theta_b, config_.images);
+    else
+      PetscPrintf(world_, "terrain-connect: resuming %s at step %d (%s)\n", state_name.c_str(),
+                  int(state.band.step), state_file.c_str());
+    const PetscInt total = config_.method == geometry::PathMethod::neb
+                               ? config_.steps
+                               : config_.steps * config_.cycles;
+    core::Progress progress(world_, std::string(geometry::to_string(config_.method)), total);
+    auto on_step = [&](const geometry::NebRow& row) {
+      history.step.push_back(double(row.step));
+      history.value.push_back(row.max_force);
+      char detail[160];
+      std::snprintf(detail, sizeof detail, "max force %.3e  max loss %.8e  climbing %d",
+                    row.max_force, row.max_energy, int(row.climbing));
+      progress.update(std::min<PetscInt>(row.step, total), detail);
+      if (due()) geometry::save_band_state(world_, state_file, fingerprint, state, history);
+    };
+    outcome = config_.method == geometry::PathMethod::neb
+                  ? geometry::run_neb(*groups_, energy, s.neb, state.band, stop, on_step)
+                  : geometry::run_autoneb(*groups_, energy, s, state, stop, on_step);
+    progress.finish(outcome.reason);
+    if (outcome.stopped) {
+      geometry::save_band_state(world_, state_file, fingerprint, state, history);
+      return false;
+    }
+    record.pivots = state.band.images;
+    record.steps = state.band.step;
+    if (state.band.climbing >= 0) {
+      record.saddle.pivot = state.band.climbing;
+      saddle_tangent_ = geometry::neb_tangent(state.band, state.band.climbing);
+    }
+  } else {
+    const geometry::CurveKind kind = config_.method == geometry::PathMethod::bezier
+                                         ? geometry::CurveKind::bezier
+                                         : geometry::CurveKind::polychain;
+    record.kind = geometry::to_string(config_.method);
+    geometry::CurveSettings s;
+    s.steps = config_.steps;
+    s.lr = config_.lr;
+    s.momentum = config_.momentum;
+    s.samples = config_.curve_samples;
+    s.seed = config_.seed;
+    s.batch = config_.batch;
+    geometry::CurveState state;
+    const bool resumed = geometry::load_curve_state(world_, state_file, fingerprint, theta_a,
+                                                    theta_b, state, history);
+    if (!resumed) {
+      state.curve = geometry::straight_curve(kind, theta_a, theta_b, config_.bends);
+    } else {
+      PetscPrintf(world_, "terrain-connect: resuming %s at step %d (%s)\n", state_name.c_str(),
+                  int(state.step), state_file.c_str());
+    }
+    core::Progress progress(world_, std::string(geometry::to_string(config_.method)) + " curve",
+                            config_.steps);
+    auto on_step = [&](const geometry::CurveRow& row) {
+      history.step.push_back(double(row.step));
+      history.value.push_back(row.mean_loss);
+      progress.update(row.step, "mean loss " + std::to_string(row.mean_loss));
+      if (due()) geometry::save_curve_state(world_, state_file, fingerprint, state, history);
+    };
+    outcome = geometry::train_curve(*groups_, energy, s, state, stop, on_step);
+    progress.finish(outcome.reason);
+    if (outcome.stopped) {
+      geometry::save_curve_state(world_, state_file, fingerprint, state, history);
+      return false;
+    }
+    record.pivots = state.curve.points;
+    record.steps = state.step;
+    curve_ = std::make_unique<CurveView>();
+    curve_->curve = state.curve;
+  }
+  record.converged = outcome.converged;
+  record.reason = outcome.reason;
+  record.history_step = history.step;
+  record.history_value = history.value;
+  PetscPrintf(world_, "terrain-connect: %s %s after %d steps\n",
+              geometry::to_string(config_.method), outcome.reason.c_str(), int(record.steps));
+  return true;
+}
+
+void ConnectStudy::profile(geometry::PathRecord& record) {
+  const data::Dataset* test =
+      config_.test && in_->data.test.n_global > 0 ? &in_->data.test : nullptr;
+  geometry::PathPoint point;
+  std::vector<double> extra;
+  if (curve_) {
+    const geometry::Curve& c = curve_->curve;
+    point = [&c](double t) { return c.at(t); };
+    if (c.kind == geometry::CurveKind::polychain)
+      for (std::size_t i = 1; i + 1 < c.points.size(); ++i)
+        extra.push_back(double(i) / double(c.points.size() - 1));
+  } else {
+    record.pivot_t = geometry::arc_positions(record.pivots);
+    extra = record.pivot_t;
+    point = [&record](double t) {
+      return geometry::polyline_point(record.pivots, record.pivot_t, t);
+    };
+  }
+  const std::vector<double> t = geometry::profile_grid(config_.samples, extra);
+  on_every_group(world_, [&] {
+    record.profile =
+        geometry::sample_profile(*groups_, *in_->objective, in_->data.train, test, t, point);
+    // The pivots' own losses (for a polyline they are grid points; a curve's bends are not on
+    // the curve).
+    std::vector<double> k;
+    for (std::size_t i = 0; i < record.pivots.size(); ++i) k.push_back(double(i));
+    const geometry::PathProfile at_pivots = geometry::sample_profile(
+        *groups_, *in_->objective, in_->data.train, nullptr, k,
+        [&record](double i) { return record.pivots[static_cast<std::size_t>(i)]; });
+    record.pivot_loss = at_pivots.train_loss;
+  });
+  record.train = geometry::barrier_of(record.profile.t, record.profile.train_loss);
+  if (!record.profile.test_loss.empty())
+    record.test = geometry::barrier_of(record.profile.t, record.profile.test_loss);
+}
+
+// λ_min and the index at every pivot, each pivot on one group (spectral/point_index.hpp).
+void ConnectStudy::curvature_along(geometry::PathRecord& record) {
+  const std::size_t k = record.pivots.size();
+  std::vector<double> values(4 * k, 0.0);  // λ_min, residual, index, capped
+  core::Progress progress(groups_->comm(), "curvature along the path",
+                          PetscInt((k + groups_->count() - 1) / groups_->count()));
+  on_every_group(world_, [&] {
+    core::OwnedVec theta;
+    theta.reset(in_->objective->create_vec());
+    PetscInt done = 0;
+    for (std::size_t p = groups_->index(); p < k; p += groups_->count()) {
+      objective::distribute(record.pivots[p], theta);
+      const spectral::PointIndex r =
+          spectral::point_index(*in_->objective, in_->data.train, theta, eigen_);
+      const double row[4] = {r.lambda_min, r.residual, double(r.index), double(r.capped)};
+      if (groups_->leader())
+        for (int c = 0; c < 4; ++c) values[4 * p + c] = row[c];
+      ++done;
+      if (groups_->index() == 0)
+        progress.update(done, "lambda_min " + std::to_string(r.lambda_min));
+    }
+  });
+  if (groups_->index() == 0) progress.finish();
+  MPI_Allreduce(MPI_IN_PLACE, values.data(), int(values.size()), MPI_DOUBLE, MPI_SUM, world_);
+  for (std::size_t p = 0; p < k; ++p) {
+    record.lambda_min.push_back(values[4 * p]);
+    record.lambda_min_residual.push_back(values[4 * p + 1]);
+    record.index.push_back(static_cast<std::int64_t>(values[4 * p + 2]));
+    record.index_capped.push_back(static_cast<std::int64_t>(values[4 * p + 3]));
+  }
+}
+
+// The saddle from the climbing image (NEB), else the highest interior point of the profile,
+// refined on group 0 (optim/saddle_refinement.hpp) and broadcast to the world.
+void ConnectStudy::refine_saddle(geometry::PathRecord& record) {
+  geometry::SaddleRecord& s = record.saddle;
+  s.refined = true;
+  std::vector<double> start, tangent;
+  if (s.pivot >= 0) {
+    start = record.pivots[s.pivot];
+    s.t = record.pivot_t.empty() ? 0.0 : record.pivot_t[s.pivot];
+    tangent = saddle_tangent_;
+  } else {
+    const std::vector<double>& t = record.profile.t;
+    std::size_t best = 1;
+    for (std::size_t i = 1; i + 1 < t.size(); ++i)
+      if (record.profile.train_loss[i] > record.profile.train_loss[best]) best = i;
+    s.t = t[best];
+    auto at = [&](double x) {
+      return curve_ ? curve_->curve.at(x)
+                    : geometry::polyline_point(record.pivots, record.pivot_t, x);
+    };
+    start = at(s.t);
+    // The path's direction there, by a central difference (exact inside a straight segment).
+    const double h = 1e-4;
+    const std::vector<double> lo = at(std::max(0.0, s.t - h)), hi = at(std::min(1.0, s.t + h));
+    tangent.resize(start.size());
+    for (std::size_t i = 0; i < start.size(); ++i) tangent[i] = hi[i] - lo[i];
+  }
+  optim::SaddleRefinement r;
+  on_every_group(world_, [&] {
+    if (groups_->index() != 0) return;
+    const MPI_Comm comm = groups_->comm();
+    optim::NewtonSettings newton = newton_;
+    newton.gtol = config_.saddle_gtol;
+    PetscPrintf(comm,
+                "terrain-connect: refining the saddle from t = %.4f (trust-region Newton to "
+                "|grad L|_1 <= %.1e)\n",
+                s.t, newton.gtol);
+    auto print = [comm](const optim::NewtonIteration& x, const char*) {
+      PetscPrintf(comm, "  saddle %3d  loss %.10e  |g|_1 %.3e  |step| %.3e  radius %.2e\n",
+                  int(x.iteration), x.loss, x.grad_norm1, x.step_norm, x.radius);
+    };
+    r = optim::refine_saddle(*in_->objective, in_->data.train, start, tangent, newton, eigen_,
+                             print);
+  });
+  // Group 0 holds the result (world rank 0 is its rank 0): broadcast it.
+  double numbers[14] = {double(r.converged),
+                        r.loss,
+                        r.grad_norm1,
+                        r.grad_norm2,
+                        double(r.iterations),
+                        double(r.n_matvec),
+                        double(r.index.index),
+                        double(r.index.inertia.n_neg),
+                        double(r.index.inertia.n_zero),
+                        double(r.index.inertia.n_pos),
+                        r.index.tau,
+                        r.index.lambda_min,
+                        r.cosine_tangent,
+                        r.distance};
+  MPI_Bcast(numbers, 14, MPI_DOUBLE, 0, world_);
+  std::vector<double> params = r.params;
+  broadcast(params, 0, world_);
+  std::string reason = r.reason;
+  int length = int(reason.size());
+  MPI_Bcast(&length, 1, MPI_INT, 0, world_);
+  reason.resize(length);
+  MPI_Bcast(reason.data(), length, MPI_CHAR, 0, world_);
+  s.converged = numbers[0] != 0;
+  s.loss = numbers[1];
+  s.grad_norm1 = numbers[2];
+  s.grad_norm2 = numbers[3];
+  s.iterations = static_cast<std::int64_t>(numbers[4]);
+  s.n_matvec = static_cast<std::int64_t>(numbers[5]);
+  s.index = static_cast<std::int64_t>(numbers[6]);
+  s.n_neg = static_cast<std::int64_t>(numbers[7]);
+  s.n_zero = static_cast<std::int64_t>(numbers[8]);
+  s.n_pos = static_cast<std::int64_t>(numbers[9]);
+  s.tau = numbers[10];
+  s.lambda_min = numbers[11];
+  s.cosine_tangent = numbers[12];
+  s.distance = numbers[13];
+  s.reason = reason;
+  s.params = std::move(params);
+  PetscPrintf(world_,
+              "saddle: %s (%s), loss %.10e, |grad L|_1 %.3e, index %lld (n- %lld, n0 %lld, n+ "
+              "%lld at tau %.2e), lambda_min %.6e, |cos(v_min, tangent)| %.4f, %.3e from the "
+              "start\n",
+              s.converged ? "converged" : "not converged", s.reason.c_str(), s.loss, s.grad_norm1,
+              static_cast<long long>(s.index), static_cast<long long>(s.n_neg),
+              static_cast<long long>(s.n_zero), static_cast<long long>(s.n_pos), s.tau,
+              s.lambda_min, s.cosine_tangent, s.distance);
+}
+
+// With more than two minima: the barrier matrices and the minimum spanning tree by height.
+void ConnectStudy::build_tree() {
+  if (minima_.size() <= 2) return;
+  const std::size_t k = minima_.size();
+  connectivity_.inputs = sources_;
+  connectivity_.method = geometry::to_string(config_.method);
+  connectivity_.align = geometry::to_string(config_.align);
+  connectivity_.rise.assign(k * k, 0.0);
+  connectivity_.chord.assign(k * k, 0.0);
+  connectivity_.height.assign(k * k, 0.0);
+  for (std::size_t p = 0; p < pairs_.size(); ++p) {
+    const auto [a, b] = pairs_[p];
+    const geometry::Barrier& br = records_[p].train;
+    for (auto [i, j] : {std::pair{a, b}, std::pair{b, a}}) {
+      connectivity_.rise[i * k + j] = br.rise;
+      connectivity_.chord[i * k + j] = br.chord;
+      connectivity_.height[i * k + j] = br.height;
+    }
+    // The diagonal of the heights: each minimum's own loss.
+    connectivity_.height[a * k + a] = records_[p].profile.train_loss.front();
+    connectivity_.height[b * k + b] = records_[p].profile.train_loss.back();
+  }
+  // Minima that alignment maps onto each other (within -path_distinct_tol) are one minimum:
+  // classes by union-find over the close pairs, numbered by their first member.
+  connectivity_.distance.assign(k * k, 0.0);
+  connectivity_.distinct_tol = config_.distinct_tol;
+  std::vector<std::size_t> parent(k);
+  std::iota(parent.begin(), parent.end(), 0);
+  auto root = [&](std::size_t i) {
+    while (parent[i] != i) i = parent[i];
+    return i;
+  };
+  for (std::size_t p = 0; p < pairs_.size(); ++p) {
+    const auto [a, b] = pairs_[p];
+    connectivity_.distance[a * k + b] = connectivity_.distance[b * k + a] =
+        records_[p].end_distance;
+    if (records_[p].end_distance <= config_.distinct_tol) {
+      const std::size_t ra = root(a), rb = root(b);
+      parent[std::max(ra, rb)] = std::min(ra, rb);
+    }
+  }
+  std::vector<std::int64_t> number(k, -1);
+  std::int64_t classes = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const std::size_t r = root(i);
+    if (number[r] < 0) number[r] = classes++;
+    connectivity_.minimum_class.push_back(number[r]);
+  }
+  PetscPrintf(world_,
+              "terrain-connect: %lld distinct minim%s among %d (after %s alignment, tol %.1e)\n",
+              static_cast<long long>(classes), classes == 1 ? "um" : "a", int(k),
+              geometry::to_string(config_.align), config_.distinct_tol);
+  const geometry::SpanningTree tree = geometry::minimum_spanning_tree(connectivity_.height, k);
+  connectivity_.tree_edges = tree.edges;
+  connectivity_.tree_weights = tree.weights;
+  PetscPrintf(world_, "minimum spanning tree by barrier height (%d edges):\n", int(k - 1));
+  for (std::size_t e = 0; e < tree.weights.size(); ++e)
+    PetscPrintf(world_, "  %lld - %lld  height %.6e\n", static_cast<long long>(tree.edges[2 * e]),
+                static_cast<long long>(tree.edges[2 * e + 1]), tree.weights[e]);
+}
+
+void ConnectStudy::output_results() {
+  groups_->wait_all();
+  io::RunFile file = io::RunFile::create(world_, config_.output);
+  write_point_file(file, in_->data, in_->arch, minima_[0]);
+  for (std::size_t p = 0; p < records_.size(); ++p) {
+    geometry::write_path(file, path_name(p), records_[p]);
+  }
+  if (minima_.size() > 2) geometry::write_connectivity(file, connectivity_);
+  file.commit();
+  for (std::size_t p = 0; p < records_.size(); ++p) {
+    geometry::remove_path_state(world_, geometry::path_state_path(config_.output, path_name(p)));
+  }
+  PetscPrintf(world_, "wrote %s:/path/%s%s (%.1f s)\n", config_.output.c_str(),
+              config_.name.c_str(), pairs_.size() > 1 ? "_<i>_<j> and /connectivity" : "",
+              MPI_Wtime() - start_);
+}
+
+}  // namespace terrain::study
