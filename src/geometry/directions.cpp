@@ -21,14 +21,33 @@ namespace {
 
 enum class Axis { x, y };
 
-// "file.h5" or "file.h5:<step>": a trailing ":<integer>" is the step, anything else is the path.
+// "file.h5", "file.h5:<step>" (a trailing ":<integer>" is the step), or "file.h5:/dataset[:row]"
+// (a row of a 2-D dataset [rows, n_params] or a 1-D dataset, e.g. a bend of terrain-connect's
+// /path/<name>/pivots).
 struct TargetSpec {
   std::string path;
   PetscInt step = -1;
+  std::string dataset;
+  PetscInt row = -1;
 };
 
 TargetSpec parse_target(const std::string& spec, const char* option) {
-  TargetSpec t{spec, -1};
+  TargetSpec t{spec, -1, "", -1};
+  const std::size_t slash = spec.find(":/");
+  if (slash != std::string::npos) {
+    t.path = spec.substr(0, slash);
+    t.dataset = spec.substr(slash + 1);
+    const std::size_t colon = t.dataset.rfind(':');
+    if (colon != std::string::npos) {
+      const std::string tail = t.dataset.substr(colon + 1);
+      TERRAIN_CHECK(!tail.empty() && tail.find_first_not_of("0123456789") == std::string::npos,
+                    option << " '" << spec << "': the row after the dataset must be a number >= 0");
+      t.row = static_cast<PetscInt>(std::stoll(tail));
+      t.dataset = t.dataset.substr(0, colon);
+    }
+    TERRAIN_CHECK(!t.path.empty(), option << " '" << spec << "' names no file before the dataset");
+    return t;
+  }
   const std::size_t colon = spec.rfind(':');
   if (colon == std::string::npos) return t;
   const std::string tail = spec.substr(colon + 1);
@@ -169,12 +188,40 @@ class Builder {
     normalise(f_.network().layout(), c_.normalisation, c_.bias, theta_, d.v);
   }
 
+  // A row of a 2-D dataset [rows, n_params] (or a whole 1-D dataset) into v, checked.
+  void read_row(const TargetSpec& t, Vec v) {
+    const io::RunFile file = io::RunFile::open_read(f_.comm(), t.path);
+    TERRAIN_CHECK(file.has(t.dataset), t.path << ": no dataset " << t.dataset);
+    const std::vector<std::size_t> shape = file.shape(t.dataset);
+    const std::size_t n = static_cast<std::size_t>(f_.n_params());
+    const bool table = shape.size() == 2;
+    TERRAIN_CHECK((table && shape[1] == n) || (shape.size() == 1 && shape[0] == n),
+                  t.path << ":" << t.dataset << " is not a point (or rows of points) of the network's "
+                         << n << " parameters");
+    TERRAIN_CHECK(table || t.row <= 0, t.path << ":" << t.dataset << " is one point: no row "
+                                              << t.row);
+    const std::size_t row = t.row < 0 ? 0 : static_cast<std::size_t>(t.row);
+    TERRAIN_CHECK(!table || row < shape[0], t.path << ":" << t.dataset << " has " << shape[0]
+                                                   << " rows, not row " << row);
+    std::vector<double> all(n);
+    if (table)
+      file.read_rows(t.dataset, row, 1, n, all.data());
+    else
+      all = file.read_doubles(t.dataset).values;
+    for (std::size_t i = 0; i < n; ++i)
+      TERRAIN_CHECK(std::isfinite(all[i]), t.path << ":" << t.dataset << ": entry " << i
+                                                  << " is not finite");
+    objective::distribute(all, v);
+  }
+
   void target(Axis a, Direction& d) {
     const char* option = a == Axis::x ? "-surf_xtarget" : "-surf_ytarget";
     const std::string& spec = a == Axis::x ? c_.x_target : c_.y_target;
     const TargetSpec t = parse_target(spec, option);
     try {
-      if (t.step >= 0) {
+      if (!t.dataset.empty()) {
+        read_row(t, d.v);
+      } else if (t.step >= 0) {
         // read_point's own message for this names terrain-spectrum's option.
         const io::RunFile file = io::RunFile::open_read(f_.comm(), t.path);
         TERRAIN_CHECK(file.has("/trajectory/params"),
@@ -182,14 +229,16 @@ class Builder {
                                 "for step "
                              << t.step << "; without ':<step>' the target is its /params");
       }
-      io::read_point(f_.comm(), t.path, arch_, t.step, d.v);
+      if (t.dataset.empty()) io::read_point(f_.comm(), t.path, arch_, t.step, d.v);
     } catch (const core::InputError& e) {
       // Every rank has the same error (the readers agree before they throw).
       throw core::InputError(std::string(option) + ": " + e.what());
     }
     TERRAIN_PETSC(VecAXPY(d.v, -1.0, theta_));
-    d.source = t.path + (t.step < 0 ? ":/params"
-                                    : ":/trajectory/params (step " + std::to_string(t.step) + ")");
+    d.source = !t.dataset.empty()
+                   ? t.path + ":" + t.dataset + (t.row >= 0 ? " (row " + std::to_string(t.row) + ")" : "")
+                   : t.path + (t.step < 0 ? ":/params"
+                                          : ":/trajectory/params (step " + std::to_string(t.step) + ")");
     double norm = 0;
     TERRAIN_PETSC(VecNorm(d.v, NORM_2, &norm));
     TERRAIN_CHECK(norm > 0, option << ": " << spec
