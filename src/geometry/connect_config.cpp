@@ -42,6 +42,11 @@ PetscErrorCode read_options(ConnectConfig* c, PetscBool* input_set, PetscBool* o
                               "symmetries: none, weights (weight matching) or activations "
                               "(activation matching on the training data)",
                               "", kAlignMethods, 3, kAlignMethods[align], &align, nullptr));
+  PetscCall(core::options_flag(PetscOptionsObject, "-rescale",
+                               "ReLU (and linear) nets: replace every minimum by its rescaling "
+                               "normal form (equal incoming and outgoing norms per unit; the same "
+                               "function and loss) before aligning and joining them",
+                               &c->rescale));
   PetscCall(PetscOptionsInt("-align_sweeps", "Weight matching: most sweeps over the hidden layers",
                             "", c->align_sweeps, &c->align_sweeps, nullptr));
   PetscCall(PetscOptionsInt("-samples",
@@ -185,8 +190,8 @@ std::string ConnectConfig::fingerprint() const {
   std::ostringstream s;
   s.precision(17);
   s << "-path_method=" << to_string(method) << " -path_align=" << to_string(align)
-    << " -path_align_sweeps=" << align_sweeps << " -path_images=" << images
-    << " -path_spring=" << spring << " -path_climb=" << climb
+    << " -path_align_sweeps=" << align_sweeps << " -path_rescale=" << rescale
+    << " -path_images=" << images << " -path_spring=" << spring << " -path_climb=" << climb
     << " -path_climb_after=" << climb_after << " -path_steps=" << steps << " -path_step=" << step
     << " -path_ftol=" << ftol << " -path_cycles=" << cycles << " -path_insert=" << insert
     << " -path_segment_samples=" << segment_samples << " -path_max_images=" << max_images

@@ -23,6 +23,7 @@ struct ConnectConfig {
   std::string name;                 // /path/<name>; default: the method (linear, neb, ...)
   PathMethod method = PathMethod::linear;
   AlignMethod align = AlignMethod::none;
+  bool rescale = false;  // ReLU: both ends to the rescaling normal form first
   PetscInt align_sweeps = 100;  // weight matching: most sweeps over the hidden layers
   PetscInt samples = 61;        // dense t grid of the profile (the images are added)
   bool test = true;             // test loss and accuracy along the path, with a test set

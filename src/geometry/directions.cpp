@@ -196,21 +196,22 @@ class Builder {
     const std::size_t n = static_cast<std::size_t>(f_.n_params());
     const bool table = shape.size() == 2;
     TERRAIN_CHECK((table && shape[1] == n) || (shape.size() == 1 && shape[0] == n),
-                  t.path << ":" << t.dataset << " is not a point (or rows of points) of the network's "
-                         << n << " parameters");
-    TERRAIN_CHECK(table || t.row <= 0, t.path << ":" << t.dataset << " is one point: no row "
-                                              << t.row);
+                  t.path << ":" << t.dataset
+                         << " is not a point (or rows of points) of the network's " << n
+                         << " parameters");
+    TERRAIN_CHECK(table || t.row <= 0,
+                  t.path << ":" << t.dataset << " is one point: no row " << t.row);
     const std::size_t row = t.row < 0 ? 0 : static_cast<std::size_t>(t.row);
-    TERRAIN_CHECK(!table || row < shape[0], t.path << ":" << t.dataset << " has " << shape[0]
-                                                   << " rows, not row " << row);
+    TERRAIN_CHECK(!table || row < shape[0],
+                  t.path << ":" << t.dataset << " has " << shape[0] << " rows, not row " << row);
     std::vector<double> all(n);
     if (table)
       file.read_rows(t.dataset, row, 1, n, all.data());
     else
       all = file.read_doubles(t.dataset).values;
     for (std::size_t i = 0; i < n; ++i)
-      TERRAIN_CHECK(std::isfinite(all[i]), t.path << ":" << t.dataset << ": entry " << i
-                                                  << " is not finite");
+      TERRAIN_CHECK(std::isfinite(all[i]),
+                    t.path << ":" << t.dataset << ": entry " << i << " is not finite");
     objective::distribute(all, v);
   }
 
@@ -235,10 +236,11 @@ class Builder {
       throw core::InputError(std::string(option) + ": " + e.what());
     }
     TERRAIN_PETSC(VecAXPY(d.v, -1.0, theta_));
-    d.source = !t.dataset.empty()
-                   ? t.path + ":" + t.dataset + (t.row >= 0 ? " (row " + std::to_string(t.row) + ")" : "")
-                   : t.path + (t.step < 0 ? ":/params"
-                                          : ":/trajectory/params (step " + std::to_string(t.step) + ")");
+    d.source =
+        !t.dataset.empty()
+            ? t.path + ":" + t.dataset + (t.row >= 0 ? " (row " + std::to_string(t.row) + ")" : "")
+            : t.path + (t.step < 0 ? ":/params"
+                                   : ":/trajectory/params (step " + std::to_string(t.step) + ")");
     double norm = 0;
     TERRAIN_PETSC(VecNorm(d.v, NORM_2, &norm));
     TERRAIN_CHECK(norm > 0, option << ": " << spec

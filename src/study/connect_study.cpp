@@ -16,6 +16,7 @@
 #include "geometry/objective_energy.hpp"
 #include "geometry/path_curve.hpp"
 #include "geometry/path_state_file.hpp"
+#include "geometry/rescaling_normal_form.hpp"
 #include "geometry/symmetry_alignment.hpp"
 #include "geometry/symmetry_canonical.hpp"
 #include "io/file_maintenance.hpp"
@@ -123,6 +124,7 @@ void ConnectStudy::setup() {
       sources_.push_back(path + ":/params");
     }
   });
+  if (config_.rescale) rescale_minima();
   for (std::size_t i = 0; i < minima_.size(); ++i)
     for (std::size_t j = i + 1; j < minima_.size(); ++j) {
       TERRAIN_CHECK(minima_[i] != minima_[j], sources_[i] << " and " << sources_[j]
@@ -148,6 +150,32 @@ std::string ConnectStudy::path_name(std::size_t p) const {
   if (pairs_.size() == 1) return config_.name;
   return config_.name + "_" + std::to_string(pairs_[p].first) + "_" +
          std::to_string(pairs_[p].second);
+}
+
+// -path_rescale: every minimum replaced by its rescaling normal form (geometry/
+// rescaling_normal_form.hpp), which computes the same function; the loss is checked to agree.
+void ConnectStudy::rescale_minima() {
+  TERRAIN_CHECK(geometry::positively_homogeneous(in_->arch.activation),
+                "-path_rescale needs a positively homogeneous activation (relu, linear), not "
+                    << in_->arch.activation);
+  core::OwnedVec theta;
+  theta.reset(in_->objective->create_vec());
+  for (std::size_t i = 0; i < minima_.size(); ++i) {
+    objective::distribute(minima_[i], theta);
+    const double before = in_->objective->loss(theta);
+    const geometry::RescalingNormalForm form =
+        geometry::rescaling_normal_form(in_->arch, minima_[i]);
+    objective::distribute(form.theta, theta);
+    const double after = in_->objective->loss(theta);
+    PetscPrintf(world_,
+                "terrain-connect: %s rescaled to its normal form (%d sweeps, imbalance %.1e): "
+                "|theta| %.6e -> %.6e, loss %.15e -> %.15e\n",
+                sources_[i].c_str(), form.sweeps, form.imbalance,
+                geometry::distance(minima_[i], std::vector<double>(minima_[i].size(), 0.0)),
+                geometry::distance(form.theta, std::vector<double>(minima_[i].size(), 0.0)), before,
+                after);
+    minima_[i] = form.theta;
+  }
 }
 
 void ConnectStudy::connect_all() {

@@ -34,6 +34,7 @@ class ConnectStudy {
 
  private:
   void setup();
+  void rescale_minima();
   void connect_all();
   // /path/<name> for one pair, /path/<name>_<i>_<j> for pair p of several.
   std::string path_name(std::size_t p) const;

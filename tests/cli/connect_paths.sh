@@ -55,10 +55,16 @@ run_mpi 2 "$build/terrain-connect" -input m1.h5,m2.h5 -output killed.h5 -progres
 pid=$!
 for _ in $(seq 100); do [ -e "$work/killed.h5.path-neb.state.h5" ] && break; sleep 0.1; done
 sleep 0.5
+victims=$(pgrep -f "output killed.h5")
 pkill -9 -f "output killed.h5" ; wait $pid 2>/dev/null
 # Until init reaps them the killed ranks' pids are alive to kill(pid, 0), so their temporaries look
-# like a live writer's: wait for them to go, as a resubmitted job would find them.
-for _ in $(seq 50); do pgrep -f "output killed.h5" > /dev/null || break; sleep 0.1; done
+# like a live writer's: wait for the pids to go, as a resubmitted job would find them.
+for _ in $(seq 100); do
+  alive=0
+  for v in $victims; do kill -0 "$v" 2> /dev/null && alive=1; done
+  ((alive)) || break
+  sleep 0.1
+done
 [ -e killed.h5.path-neb.state.h5 ] || fail "no state file after kill -9"
 [ -e killed.h5 ] && fail "a killed run left killed.h5"
 connect 2 killed.h5 "${long[@]}"
@@ -141,7 +147,31 @@ for method in ("weights", "activations"):
     assert np.allclose(loss, loss[0], rtol=1e-13, atol=0), method  # L(P theta) = L(theta) along the line
 PY
 
-# 5. Bad input: one line, non-zero exit at 1 and 3 ranks, the inputs untouched, no file left.
+# 5. ReLU: both ends to the rescaling normal form (equal incoming and outgoing norms per hidden
+# unit), the same loss, then aligned.
+for seed in 1 2; do
+  run_mpi 2 "$build/terrain-train" "${net[@]}" -model_activation relu -model_seed $seed -output r$seed.h5 \
+    > train.log 2>&1 || { fail "terrain-train relu $seed"; cat train.log; }
+done
+run_mpi 2 "$build/terrain-connect" -input r1.h5,r2.h5 -output rescaled.h5 -path_rescale -path_align weights \
+  -path_samples 11 -progress_interval 0 > rescaled.log 2>&1 || { fail "-path_rescale"; cat rescaled.log; }
+"$python" - <<'PY' || fail "rescaling normal form"
+import h5py, numpy as np
+for i, name in ((0, "r1.h5"), (-1, "r2.h5")):
+    p = h5py.File("rescaled.h5", "r")["path/linear/pivots"][i]
+    W1, b1, W2 = p[:18].reshape(6, 3), p[18:24], p[24:42].reshape(3, 6)
+    inc = np.sqrt((W1 ** 2).sum(1) + b1 ** 2)
+    out = np.sqrt((W2 ** 2).sum(0))
+    live = (inc > 0) & (out > 0)
+    assert np.allclose(inc[live], out[live], rtol=1e-10), (name, inc, out)
+for line in open("rescaled.log"):
+    if "rescaled to its normal form" in line:
+        before, after = (float(x) for x in line.split("loss ")[1].split(" -> "))
+        assert abs(before - after) <= 1e-13 * abs(before), line
+PY
+expect_error_from terrain-connect "1" "-path_rescale" -input m1.h5,m2.h5 -output x.h5 -path_rescale
+
+# 6. Bad input: one line, non-zero exit at 1 and 3 ranks, the inputs untouched, no file left.
 run_mpi 1 "$build/terrain-train" "${net[@]}" -model_widths 3,5,3 -output other.h5 > train.log 2>&1 \
   || fail "terrain-train other"
 sum=$(md5sum m1.h5 m2.h5)
