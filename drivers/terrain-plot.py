@@ -9,7 +9,7 @@ helpers).
 Sample runs:
   terrain-plot run.h5                      # writes run.png
   terrain-plot run.h5 -o landscape.png --spectrum final
-  terrain-plot run.h5 --kind training
+  terrain-plot run.h5 --kind training     # writes run.training.png
   terrain-plot surf.h5 --kind contour --surface plane --quantity test_loss
 """
 import argparse
@@ -72,7 +72,10 @@ def draw(kind_draw, args):
         except OSError as e:
             raise PlotError(f"{output}: cannot write ({e.strerror or e})")
         return output
-    output = args.output or os.path.splitext(args.run)[0] + ".png"
+    # The overview is <run>.png; every other kind <run>.<kind>.png, so figures of one file drawn
+    # one after another do not overwrite each other.
+    suffix = "" if args.kind == DEFAULT_KIND else "." + args.kind
+    output = args.output or os.path.splitext(args.run)[0] + suffix + ".png"
     try:
         fig.savefig(output, dpi=args.dpi)
     except OSError as e:
@@ -91,7 +94,8 @@ def main(argv=None):
     parser.add_argument("--kind", default=DEFAULT_KIND, choices=sorted(kinds),
                         help=f"which figure (default {DEFAULT_KIND}): "
                         + "; ".join(f"{k}: {h}" for k, (h, _) in sorted(kinds.items())))
-    parser.add_argument("-o", "--output", help="file to write (default: the run file with .png; "
+    parser.add_argument("-o", "--output", help="file to write (default: <run>.png for the overview, "
+                                                "<run>.<kind>.png for another kind; "
                                                 "--kind vtk: <run>.<surface>.vts)")
     parser.add_argument("--spectrum", metavar="NAME",
                         help="which /spectrum/<NAME> (or /critical/<NAME>) to draw "

@@ -3,9 +3,10 @@
 #   source $HOME/terrain.profile                                # before building by hand
 # The job scripts source it too (TERRAIN_PROFILE overrides the path).
 
-# Your allocation: the job scripts' "#SBATCH --account=" line must say the same (sbatch reads
-# its directives before any shell runs, so it cannot take this variable).
-export TERRAIN_ACCOUNT="CHANGE_ME"
+# Your allocation, the one place it is set: sbatch reads SBATCH_ACCOUNT from the environment
+# of the shell that submits (source this file first), and a resubmitted job passes its own
+# account on (jobscripts/slurm/resubmit.bash).
+export SBATCH_ACCOUNT="CHANGE_ME"
 
 # Modules providing Open MPI (or another MPI), PETSc/SLEPc 3.18+ with real double scalars and
 # 32-bit indices, parallel HDF5 1.10+, OpenBLAS and Boost. Site-specific: adapt or delete.

@@ -16,7 +16,7 @@
 #
 # Local (17 min on 2 cores shared with another job: trainings 6 min, each net's surfaces 2.5-3 min):
 #   bash jobscripts/surfaces/li2018.sh BUILD_DIR OUTPUT_DIR          (environment: NP, default 2)
-# SLURM (edit --account and the node shape; TERRAIN_PROFILE as in jobscripts/slurm/terrain.profile):
+# SLURM (the account from terrain.profile's SBATCH_ACCOUNT; edit the node shape; TERRAIN_PROFILE as in jobscripts/slurm/terrain.profile):
 #   sbatch --export=ALL,OUT=$SCRATCH/li2018 jobscripts/surfaces/li2018.sh
 # Shrunk (tests/cli/surface_inputs.sh runs it so, in about a minute):
 #   STEPS=100 SAVE_EVERY=50 N_TRAIN=100 N_TEST=50 N2D=5 NCURV=3 N1D=7 NPCA=4 bash jobscripts/surfaces/li2018.sh ...
@@ -24,8 +24,8 @@
 # training, default 2), EIG_TOL (the curvature map's residual), SKIP_TRAIN=1 (reuse the run files).
 #
 #SBATCH --job-name=terrain-li2018
-#SBATCH --account=CHANGE_ME
-#   ^ your allocation (the same as TERRAIN_ACCOUNT in terrain.profile)
+# The account comes from SBATCH_ACCOUNT, set in terrain.profile (source it before sbatch), or
+# from sbatch --account=NAME; an #SBATCH --account line here would override the profile.
 #SBATCH --time=01:00:00
 #   on one 32-core node the trainings take ~2 min (six at once) and the surfaces ~1 min each:
 #   an hour leaves room; a surface cut by the limit resumes from its done mask when rerun

@@ -1,5 +1,7 @@
 #include "spectral/summary.hpp"
 
+#include <string>
+
 #include <petscsys.h>
 
 #include <algorithm>
@@ -78,12 +80,20 @@ void summary(MPI_Comm w, const SpectrumReport& r) {
                 r.trace->hutchinson, r.trace->hutchinson_stderr, r.trace->hutchpp,
                 r.trace->hutchpp_stderr, int(r.trace->probes),
                 static_cast<long long>(r.trace->n_matvec));
-  if (r.density)
+  if (r.density) {
+    // The smoothed density's mass below -tau is not a count: the Gaussian of width sigma moves
+    // the many eigenvalues near zero across -tau, a bias the probes' standard error does not
+    // include. Say so, and give the exact count beside it when there is one.
+    const std::int64_t exact = r.inertia ? r.inertia->n_neg : (r.count ? r.count->n_neg : -1);
     PetscPrintf(w,
-                "density: %d probes x %d Lanczos steps, sigma %.2e; eigenvalues below -tau ~ "
-                "%.1f +- %.1f (%lld H.v)\n",
-                int(r.density->probes), int(r.density->steps), r.density->sigma, r.density->n_neg,
-                r.density->n_neg_stderr, static_cast<long long>(r.density->n_matvec));
+                "density: %d probes x %d Lanczos steps, sigma %.2e (%lld H.v); its mass below "
+                "-tau %.1f (probe spread +- %.1f; smoothing by sigma biases it when eigenvalues "
+                "cluster near 0)%s\n",
+                int(r.density->probes), int(r.density->steps), r.density->sigma,
+                static_cast<long long>(r.density->n_matvec), r.density->n_neg,
+                r.density->n_neg_stderr,
+                exact >= 0 ? (", exact count " + std::to_string(exact)).c_str() : "");
+  }
   for (const auto& b : r.blocks) {
     const double lo = b.method == "dense"
                           ? b.values.front()
