@@ -119,6 +119,7 @@ Outcome reduce(const EmbedOptions& o, const PointInput& in,
   fill_common(r, o, in, in.arch, out.arch, vb, va);
   r.max_output_difference = max_difference(comm, vb.train_out, va.train_out);
   r.comparison = compare(comm, in.data, va, vb);
+  r.reference = in.point.source;  // the comparison is against the network before the reduction
   return out;
 }
 

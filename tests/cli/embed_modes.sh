@@ -111,6 +111,7 @@ a = g.attrs
 assert a["width_after"] == 1 and a["cos"] == 0.9 and list(g["group"][:]) == [0] * 5
 assert list(f["model"].attrs["widths"]) == [1, 1, 1] and f["params"].shape == (4,)
 assert a["loss"] == a["loss_after"] and a["reference_loss"] == a["loss_before"]
+assert a["reference"].endswith(":/params"), a.get("reference")  # the input, reduced from
 assert a["agreement"] == a["max_difference"] and a["agreement"] > 0
 
 # Rank counts agree.
