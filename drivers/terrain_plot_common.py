@@ -45,12 +45,19 @@ def widths(f, separator=","):
 
 
 def log_or_linear(ax, *series):
-    """Log y when every finite value of the series (None skipped) is positive: a loss of exactly
-    0 would vanish on a log axis."""
+    """Log y when every finite value of the series (None skipped) is positive and they span more
+    than a factor 3 (a loss of exactly 0 would vanish on a log axis; a narrow range would get one
+    decade's label repeated on every tick). A narrow range stays linear with an offset, so the
+    ticks show the differences."""
+    from matplotlib.ticker import ScalarFormatter
     values = [s[np.isfinite(s)] for s in series if s is not None]
     values = np.concatenate(values) if values else np.zeros(0)
-    if values.size and np.all(values > 0):
+    if values.size and np.all(values > 0) and values.max() > 3 * values.min():
         ax.set_yscale("log")
+    else:
+        formatter = ScalarFormatter(useOffset=True, useMathText=True)
+        formatter.set_powerlimits((-3, 4))
+        ax.yaxis.set_major_formatter(formatter)
 
 
 def choose_spectrum(f, requested, needs=(), what="eigenvalues", prefer=None):
@@ -91,3 +98,35 @@ class Export:
     def __init__(self, default_output, write):
         self.default_output = default_output
         self.write = write
+
+
+def symlog_axis(ax, values, linthresh, axis="y", max_ticks=9):
+    """A symlog axis whose ticks are labelled on both signs: 0, then for each sign present the
+    decades ±10^k inside its data, from the first one clearly outside the linear zone
+    (>= 10·linthresh, so no label overprints 0; the sign's largest decade if that is all there
+    is), thinned to at most max_ticks labels in all. matplotlib's default symlog ticks label only
+    some decades, none on a side that spans less than one, and put one at ±linthresh next to 0."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    (ax.set_yscale if axis == "y" else ax.set_xscale)("symlog", linthresh=linthresh)
+    signs = [s for s in (1, -1) if np.any(s * values > linthresh)]
+    per_sign = max(1, (max_ticks - 1) // max(1, len(signs)))
+    ticks = [0.0]
+    for sign in signs:
+        kmax = int(np.floor(np.log10(float(np.max(sign * values)))))
+        kmin = min(int(np.ceil(np.log10(10 * linthresh))), kmax)
+        decades = list(range(kmin, kmax + 1))
+        step = max(1, int(np.ceil(len(decades) / per_sign)))
+        ticks += [sign * 10.0 ** k for k in decades[::-1][::step]]
+
+    def label(v, _pos):
+        if v == 0:
+            return "0"
+        k = int(round(np.log10(abs(v))))
+        return ("−" if v < 0 else "") + f"$10^{{{k}}}$"
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(FixedLocator(sorted(ticks)))
+    target.set_major_formatter(FuncFormatter(label))
+    target.set_minor_locator(NullLocator())

@@ -61,6 +61,7 @@ def draw_critical(f, path, args):
     log_or_linear(bottom, loss)
     bottom.set_ylabel("loss")
     bottom.set_xlabel("iteration")
+    bottom.xaxis.get_major_locator().set_params(integer=True)
     status = "converged" if int(a.get("converged", 0)) else "not converged"
     lines = [f"/critical/{name}: {text(a.get('method', '?'))}, {status} ({text(a.get('reason', ''))}), "
              f"{int(a.get('n_matvec', 0))} H.v"]

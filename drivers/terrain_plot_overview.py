@@ -17,7 +17,7 @@ import h5py
 import matplotlib.pyplot as plt
 import numpy as np
 
-from terrain_plot_common import PlotError, choose_spectrum, dataset_1d, log_or_linear, text, widths
+from terrain_plot_common import PlotError, choose_spectrum, dataset_1d, log_or_linear, symlog_axis, text, widths
 
 
 def title_of(f, path):
@@ -75,7 +75,10 @@ def plot_spectrum(ax, group, name, n_params):
     ax.scatter(x, y, c=list(colours), s=22, zorder=3)
     ax.axhline(0.0, color="black", linewidth=0.6)
     scale = np.max(np.abs(y[np.isfinite(y)])) if np.any(np.isfinite(y)) else 1.0
-    ax.set_yscale("symlog", linthresh=max(scale * 1e-4, 1e-300))
+    # The linear zone ends below the smallest |λ| shown, so both signs get labelled decades.
+    nonzero = np.abs(y[np.isfinite(y) & (y != 0)])
+    floor = 0.5 * float(nonzero.min()) if nonzero.size else scale * 1e-4
+    symlog_axis(ax, y, max(floor, scale * 1e-10, 1e-300))
     ticks, labels = [], []
     if largest.size:
         ticks += [1]

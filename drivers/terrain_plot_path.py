@@ -25,7 +25,7 @@ import h5py
 import matplotlib.pyplot as plt
 import numpy as np
 
-from terrain_plot_common import PlotError, dataset_1d, text
+from terrain_plot_common import PlotError, dataset_1d, symlog_axis, text
 
 
 def paths_of(f, args, required=True):
@@ -93,6 +93,7 @@ def draw_path(f, path, args):
 def draw_path_lambda(f, path, args):
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
     count = 0
+    lambdas = []
     for file_label, h in every_file(f, path, args):
         for name, g in paths_of(h, args, required=(h is f)):
             lam = dataset_1d(g, "lambda_min")
@@ -103,12 +104,13 @@ def draw_path_lambda(f, path, args):
                 x = np.linspace(0, 1, len(lam))
             index = dataset_1d(g, "index")
             (line,) = top.plot(x, lam, "o-", ms=4, label=f"{file_label}:{name}")
+            lambdas.append(lam)
             bottom.step(x, index, where="mid", color=line.get_color())
             bottom.plot(x, index, "o", ms=3, color=line.get_color())
             count += 1
     if count == 0:
         raise PlotError("no path has lambda_min (run terrain-connect with -path_curvature)")
-    top.set_yscale("symlog", linthresh=1e-6)
+    symlog_axis(top, np.concatenate([l for l in lambdas]), 1e-6)
     top.axhline(0, color="k", lw=0.8)
     top.set_ylabel("lambda_min (symlog, linear below 1e-6)")
     top.legend(fontsize=8)

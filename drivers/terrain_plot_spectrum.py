@@ -17,7 +17,7 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 
-from terrain_plot_common import PlotError, choose_spectrum, dataset_1d, text
+from terrain_plot_common import PlotError, choose_spectrum, dataset_1d, symlog_axis, text
 
 
 def title(group, name, what):
@@ -54,7 +54,7 @@ def draw_eigenvalues(f, path, args):
                        label=f"{what} ({int(mask.sum())})", zorder=3)
     scale = float(np.max(np.abs(values)))
     linthresh = tau if tau > 0 else max(scale * 1e-9, 1e-300)
-    ax.set_yscale("symlog", linthresh=linthresh)
+    symlog_axis(ax, values, linthresh)
     if tau > 0:
         ax.axhspan(-tau, tau, color="gray", alpha=0.15, label=f"±τ = ±{tau:.1e}")
     ax.axhline(0.0, color="black", linewidth=0.6)

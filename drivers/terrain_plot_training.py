@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import Normalize
 
-from terrain_plot_common import PlotError, dataset_1d, log_or_linear, text, widths
+from terrain_plot_common import PlotError, dataset_1d, log_or_linear, symlog_axis, text, widths
 
 SPECTRUM_BINS = 200
 SPECTRUM_RANGE = (-5.0, 0.0)
@@ -119,7 +119,9 @@ def draw_curvature(f, path, args):
         # the small values keeps their decades visible.
         magnitudes = np.concatenate(magnitudes)
         magnitudes = magnitudes[np.isfinite(magnitudes) & (magnitudes > 0)]
-        ax.set_yscale("symlog", linthresh=float(np.percentile(magnitudes, 5)) if magnitudes.size else 1e-12)
+        signed = np.concatenate([v for v in (grad_norm ** 2 if grad_norm is not None else None, ghg)
+                                 if v is not None])
+        symlog_axis(ax, signed, float(np.percentile(magnitudes, 5)) if magnitudes.size else 1e-12)
         ax.axhline(0.0, color="black", linewidth=0.5)
         ax.set_xlabel("step")
         ax.set_title("gradient and curvature along it")
