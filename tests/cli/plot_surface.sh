@@ -197,7 +197,8 @@ draws "$work/two_b.png" "$work/two.h5" --kind heatmap --surface b
 # The default PNG name, and the surfaces of two files differ (a figure that ignores the data
 # would not).
 "$plot" "$work/plane.h5" --kind contourf > /dev/null 2>&1 || fail "default -o: exit $?"
-[ -s "$work/plane.png" ] || fail "--kind contourf without -o did not write plane.png"
+[ -s "$work/plane.contourf.png" ] || fail "--kind contourf without -o did not write plane.contourf.png"
+[ -e "$work/plane.png" ] && fail "--kind contourf wrote the overview's name plane.png"
 cmp -s "$work/plane_heatmap.png" "$work/plane_acc.png" && fail "heatmap of train_loss = of train_acc"
 
 # --- what is drawn: the figures hold the file's values where the schema puts them ---
