@@ -14,7 +14,9 @@ namespace {
 // FIRE's constants (Bitzek et al. 2006, as ASE uses them).
 constexpr PetscInt kFireMinDownhill = 5;
 constexpr double kFireGrow = 1.1, kFireShrink = 0.5, kFireAlpha = 0.1, kFireAlphaDecay = 0.99;
-constexpr double kFireMaxDtFactor = 10;
+constexpr double kFireMaxDtFactor = 10, kFireMinDtFactor = 0.1;
+// The growth guard: ‖F‖₂ this many times its least value since the last restart, with P > 0.
+constexpr double kGrowthGuard = 10;
 
 double distance(const std::vector<double>& a, const std::vector<double>& b) {
   double s = 0;
@@ -138,8 +140,11 @@ NebOutcome run_neb(core::WorkGroups& groups, PathEnergy& group_energy, const Neb
     state.dt = settings.step;
     state.alpha = kFireAlpha;
     state.n_positive = 0;
+    state.least_force = 0;
+    state.quick_min = false;
   }
   const double dt_max = kFireMaxDtFactor * settings.step;
+  const double dt_min = kFireMinDtFactor * settings.step;
   const double move_cap =
       settings.max_move * distance(state.images[0], state.images[k + 1]) / double(k + 1);
   TERRAIN_CHECK(move_cap > 0, "the two ends of the band coincide: nothing to connect");
@@ -226,7 +231,19 @@ NebOutcome run_neb(core::WorkGroups& groups, PathEnergy& group_energy, const Neb
         power += f * v, v_norm += v * v, f_norm += f * f;
       }
     v_norm = std::sqrt(v_norm), f_norm = std::sqrt(f_norm);
-    if (power > 0) {
+    bool pumped = false;
+    if (power > 0 && state.least_force > 0 && f_norm > kGrowthGuard * state.least_force) {
+      pumped = true;
+      state.quick_min = true;
+    }
+    state.least_force = state.least_force > 0 ? std::min(state.least_force, f_norm) : f_norm;
+    if (power > 0 && !pumped && state.quick_min) {
+      const double along = power / (f_norm * f_norm);
+      for (std::size_t i = 0; i < k; ++i)
+        for (std::size_t j = 0; j < n; ++j) state.velocity[i][j] = along * force[i * n + j];
+      if (state.n_positive > kFireMinDownhill) state.dt = std::min(state.dt * kFireGrow, dt_max);
+      ++state.n_positive;
+    } else if (power > 0 && !pumped) {
       const double mix = f_norm > 0 ? state.alpha * v_norm / f_norm : 0;
       for (std::size_t i = 0; i < k; ++i)
         for (std::size_t j = 0; j < n; ++j)
@@ -236,12 +253,13 @@ NebOutcome run_neb(core::WorkGroups& groups, PathEnergy& group_energy, const Neb
         state.alpha *= kFireAlphaDecay;
       }
       ++state.n_positive;
-    } else if (v_norm > 0 || power < 0) {
-      // Uphill: stop, brake, and start mixing afresh. (At rest there is nothing to brake.)
+    } else if (pumped || v_norm > 0 || power < 0) {
+      // Uphill (or pumped): stop, brake, and start mixing afresh. (At rest nothing to brake.)
       for (auto& v : state.velocity) std::fill(v.begin(), v.end(), 0.0);
       state.alpha = kFireAlpha;
-      state.dt *= kFireShrink;
+      state.dt = std::max(state.dt * kFireShrink, dt_min);
       state.n_positive = 0;
+      state.least_force = f_norm;
     }
     double largest = 0;
     for (std::size_t i = 0; i < k; ++i) {
