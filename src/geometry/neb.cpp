@@ -17,6 +17,8 @@ constexpr double kFireGrow = 1.1, kFireShrink = 0.5, kFireAlpha = 0.1, kFireAlph
 constexpr double kFireMaxDtFactor = 10, kFireMinDtFactor = 0.1;
 // The growth guard: ‖F‖₂ this many times its least value since the last restart, with P > 0.
 constexpr double kGrowthGuard = 10;
+// The climbing image changes only to an image higher by this fraction of the band's range.
+constexpr double kClimbHysteresis = 1e-3;
 
 double distance(const std::vector<double>& a, const std::vector<double>& b) {
   double s = 0;
@@ -158,11 +160,22 @@ NebOutcome run_neb(core::WorkGroups& groups, PathEnergy& group_energy, const Neb
     if (settings.batch > 0) group_energy.use_batch(settings.seed, state.step, settings.batch);
     evaluator.evaluate(k, point, true);
     for (std::size_t i = 1; i <= k; ++i) state.energies[i] = evaluator.value(i - 1);
+    const PetscInt climbed = state.climbing;
     state.climbing = -1;
     if (settings.climb && state.step >= settings.climb_after) {
       std::size_t top = 1;
       for (std::size_t i = 2; i <= k; ++i)
         if (state.energies[i] > state.energies[top]) top = i;
+      // Hysteresis: the climber stays unless another image is clearly higher. A neighbour that
+      // reaches the saddle's energy too would otherwise take turns with it, the force jumping
+      // between the two roles at every switch (measured on the teacher pair: a 6-step cycle
+      // at max force 0.06, never converging).
+      if (climbed >= 1 && static_cast<std::size_t>(climbed) <= k) {
+        const double lo = *std::min_element(state.energies.begin(), state.energies.end());
+        const double margin = kClimbHysteresis * (state.energies[top] - lo);
+        if (state.energies[top] <= state.energies[climbed] + margin)
+          top = static_cast<std::size_t>(climbed);
+      }
       state.climbing = static_cast<PetscInt>(top);
     }
 
