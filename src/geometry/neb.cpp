@@ -17,6 +17,8 @@ constexpr double kFireGrow = 1.1, kFireShrink = 0.5, kFireAlpha = 0.1, kFireAlph
 constexpr double kFireMaxDtFactor = 10, kFireMinDtFactor = 0.1;
 // The growth guard: ‖F‖₂ this many times its least value since the last restart, with P > 0.
 constexpr double kGrowthGuard = 10;
+// dt ≤ kSpringDtMargin / √k: half the stability bound 1/√k of the springs' fastest mode.
+constexpr double kSpringDtMargin = 0.5;
 // The climbing image changes only to an image higher by this fraction of the band's range.
 constexpr double kClimbHysteresis = 1e-3;
 
@@ -138,15 +140,20 @@ NebOutcome run_neb(core::WorkGroups& groups, PathEnergy& group_energy, const Neb
                 "internal: a band of dimension " << n << " for an energy of dimension "
                                                  << group_energy.dim());
   GroupEvaluator evaluator(groups, group_energy);
+  // The springs alone make a chain of unit masses whose fastest mode has ω = 2√k; semi-implicit
+  // Euler is stable for dt·ω < 2, so dt stays below half that bound whatever -path_step says
+  // (measured on the teacher pair: AutoNEB at -path_step 0.03, k = 10 (dt up to 0.3) blew up).
+  const double dt_max = settings.spring > 0 ? std::min(kFireMaxDtFactor * settings.step,
+                                                       kSpringDtMargin / std::sqrt(settings.spring))
+                                            : kFireMaxDtFactor * settings.step;
+  const double dt_min = std::min(kFireMinDtFactor * settings.step, dt_max);
   if (state.dt == 0) {
-    state.dt = settings.step;
+    state.dt = std::min(settings.step, dt_max);
     state.alpha = kFireAlpha;
     state.n_positive = 0;
     state.least_force = 0;
     state.quick_min = false;
   }
-  const double dt_max = kFireMaxDtFactor * settings.step;
-  const double dt_min = kFireMinDtFactor * settings.step;
   const double move_cap =
       settings.max_move * distance(state.images[0], state.images[k + 1]) / double(k + 1);
   TERRAIN_CHECK(move_cap > 0, "the two ends of the band coincide: nothing to connect");
