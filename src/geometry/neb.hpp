@@ -4,13 +4,16 @@
 //
 // Force on interior image i, with τ_i the improved tangent (neb_tangent) and k the spring:
 //   F_i = −∇E_i + (∇E_i·τ_i) τ_i + k (|x_{i+1} − x_i| − |x_i − x_{i−1}|) τ_i,
-// and on the climbing image (the highest interior image, chosen anew at every step once
-// climb_after steps are done) F = −∇E + 2 (∇E·τ) τ, without spring, so it climbs along the
-// band to the saddle. Converged: max_i ‖F_i‖∞ ≤ ftol (and, with climb, the climber active).
+// and on the climbing image (the highest interior image once climb_after steps are done; it
+// hands over only to an image higher by 1e-3 of the band's energy range, else two images at the
+// saddle's energy take turns and the force jumps) F = −∇E + 2 (∇E·τ) τ, without spring, so it
+// climbs along the band to the saddle. Converged: max_i ‖F_i‖∞ ≤ ftol (and, with climb, the climber
+// active).
 //
 // Optimiser: FIRE (Bitzek et al. 2006) on all interior images as one system, unit masses, as
 // in ASE: P = F·v; P > 0: v ← (1−α) v + α ‖v‖ F/‖F‖, and after N_min = 5 such steps dt grows
-// by 1.1 (at most 10·step) and α shrinks by 0.99; P ≤ 0 (uphill): v ← 0, α ← 0.1, dt halves
+// by 1.1 (at most min(10·step, 0.5/√k): the springs' fastest mode, ω = 2√k, needs dt < 1/√k)
+// and α shrinks by 0.99; P ≤ 0 (uphill): v ← 0, α ← 0.1, dt halves
 // (never below step/10). Then v ← v + dt F and x ← x + dt v (semi-implicit Euler), the move
 // scaled down so that no image moves more than max_move · |B − A| / (K + 1) (a fraction of the
 // initial spacing: the cap is free of the parameters' scale). FIRE needs no line search, only
@@ -27,8 +30,9 @@
 // treated as uphill and the run switches for good to quick-min (Jónsson, Mills & Jacobsen
 // 1998): P > 0: v ← (v·F̂) F̂, which drops every velocity component off the force and so cannot
 // store energy the force did not supply; P ≤ 0: v ← 0; dt as for FIRE. On Müller–Brown the
-// guard never fires (the runs are FIRE's, bitwise); on the teacher pair every band stays below
-// the straight line's highest loss. Quick-min is ~10× slower than FIRE on Müller–Brown, hence
+// guard never fires (the runs are FIRE's, bitwise); on the teacher pair no band (NEB or AutoNEB,
+// step 1e-3..1e-1, k 1 or 10) blows up any more, though it converges slowly (max force ~1e-3 after
+// 5000 steps). Quick-min is ~10× slower than FIRE on Müller–Brown, hence
 // FIRE first.
 //
 // Parallel: each step evaluates the K interior images, dealt to the work groups round-robin
