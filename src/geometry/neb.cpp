@@ -20,7 +20,7 @@ constexpr double kGrowthGuard = 10;
 // dt ≤ kSpringDtMargin / √k: half the stability bound 1/√k of the springs' fastest mode.
 constexpr double kSpringDtMargin = 0.5;
 // The climbing image changes only to an image higher by this fraction of the band's range.
-constexpr double kClimbHysteresis = 1e-3;
+constexpr double kClimbHysteresis = 0.05;
 
 double distance(const std::vector<double>& a, const std::vector<double>& b) {
   double s = 0;
@@ -176,7 +176,9 @@ NebOutcome run_neb(core::WorkGroups& groups, PathEnergy& group_energy, const Neb
       // Hysteresis: the climber stays unless another image is clearly higher. A neighbour that
       // reaches the saddle's energy too would otherwise take turns with it, the force jumping
       // between the two roles at every switch (measured on the teacher pair: a 6-step cycle
-      // at max force 0.06, never converging).
+      // at max force 0.06, never converging). At 1e-3 of the range the role still passed to a
+      // neighbour on the steep far side of the saddle (|∇L| 1.2 against 1e-3: a climber's force
+      // is |∇L|), and Newton from the climber found an index-3 point; at 5% an index-1 saddle.
       if (climbed >= 1 && static_cast<std::size_t>(climbed) <= k) {
         const double lo = *std::min_element(state.energies.begin(), state.energies.end());
         const double margin = kClimbHysteresis * (state.energies[top] - lo);

@@ -5,7 +5,7 @@
 // Force on interior image i, with τ_i the improved tangent (neb_tangent) and k the spring:
 //   F_i = −∇E_i + (∇E_i·τ_i) τ_i + k (|x_{i+1} − x_i| − |x_i − x_{i−1}|) τ_i,
 // and on the climbing image (the highest interior image once climb_after steps are done; it
-// hands over only to an image higher by 1e-3 of the band's energy range, else two images at the
+// hands over only to an image higher by 5% of the band's energy range, else two images at the
 // saddle's energy take turns and the force jumps) F = −∇E + 2 (∇E·τ) τ, without spring, so it
 // climbs along the band to the saddle. Converged: max_i ‖F_i‖∞ ≤ ftol (and, with climb, the climber
 // active).
