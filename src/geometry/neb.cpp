@@ -14,7 +14,13 @@ namespace {
 // FIRE's constants (Bitzek et al. 2006, as ASE uses them).
 constexpr PetscInt kFireMinDownhill = 5;
 constexpr double kFireGrow = 1.1, kFireShrink = 0.5, kFireAlpha = 0.1, kFireAlphaDecay = 0.99;
-constexpr double kFireMaxDtFactor = 10;
+constexpr double kFireMaxDtFactor = 10, kFireMinDtFactor = 0.1;
+// The growth guard: ‖F‖₂ this many times its least value since the last restart, with P > 0.
+constexpr double kGrowthGuard = 10;
+// dt ≤ kSpringDtMargin / √k: half the stability bound 1/√k of the springs' fastest mode.
+constexpr double kSpringDtMargin = 0.5;
+// The climbing image changes only to an image higher by this fraction of the band's range.
+constexpr double kClimbHysteresis = 0.05;
 
 double distance(const std::vector<double>& a, const std::vector<double>& b) {
   double s = 0;
@@ -134,12 +140,20 @@ NebOutcome run_neb(core::WorkGroups& groups, PathEnergy& group_energy, const Neb
                 "internal: a band of dimension " << n << " for an energy of dimension "
                                                  << group_energy.dim());
   GroupEvaluator evaluator(groups, group_energy);
+  // The springs alone make a chain of unit masses whose fastest mode has ω = 2√k; semi-implicit
+  // Euler is stable for dt·ω < 2, so dt stays below half that bound whatever -path_step says
+  // (measured on the teacher pair: AutoNEB at -path_step 0.03, k = 10 (dt up to 0.3) blew up).
+  const double dt_max = settings.spring > 0 ? std::min(kFireMaxDtFactor * settings.step,
+                                                       kSpringDtMargin / std::sqrt(settings.spring))
+                                            : kFireMaxDtFactor * settings.step;
+  const double dt_min = std::min(kFireMinDtFactor * settings.step, dt_max);
   if (state.dt == 0) {
-    state.dt = settings.step;
+    state.dt = std::min(settings.step, dt_max);
     state.alpha = kFireAlpha;
     state.n_positive = 0;
+    state.least_force = 0;
+    state.quick_min = false;
   }
-  const double dt_max = kFireMaxDtFactor * settings.step;
   const double move_cap =
       settings.max_move * distance(state.images[0], state.images[k + 1]) / double(k + 1);
   TERRAIN_CHECK(move_cap > 0, "the two ends of the band coincide: nothing to connect");
@@ -153,11 +167,24 @@ NebOutcome run_neb(core::WorkGroups& groups, PathEnergy& group_energy, const Neb
     if (settings.batch > 0) group_energy.use_batch(settings.seed, state.step, settings.batch);
     evaluator.evaluate(k, point, true);
     for (std::size_t i = 1; i <= k; ++i) state.energies[i] = evaluator.value(i - 1);
+    const PetscInt climbed = state.climbing;
     state.climbing = -1;
     if (settings.climb && state.step >= settings.climb_after) {
       std::size_t top = 1;
       for (std::size_t i = 2; i <= k; ++i)
         if (state.energies[i] > state.energies[top]) top = i;
+      // Hysteresis: the climber stays unless another image is clearly higher. A neighbour that
+      // reaches the saddle's energy too would otherwise take turns with it, the force jumping
+      // between the two roles at every switch (measured on the teacher pair: a 6-step cycle
+      // at max force 0.06, never converging). At 1e-3 of the range the role still passed to a
+      // neighbour on the steep far side of the saddle (|∇L| 1.2 against 1e-3: a climber's force
+      // is |∇L|), and Newton from the climber found an index-3 point; at 5% an index-1 saddle.
+      if (climbed >= 1 && static_cast<std::size_t>(climbed) <= k) {
+        const double lo = *std::min_element(state.energies.begin(), state.energies.end());
+        const double margin = kClimbHysteresis * (state.energies[top] - lo);
+        if (state.energies[top] <= state.energies[climbed] + margin)
+          top = static_cast<std::size_t>(climbed);
+      }
       state.climbing = static_cast<PetscInt>(top);
     }
 
@@ -226,7 +253,19 @@ NebOutcome run_neb(core::WorkGroups& groups, PathEnergy& group_energy, const Neb
         power += f * v, v_norm += v * v, f_norm += f * f;
       }
     v_norm = std::sqrt(v_norm), f_norm = std::sqrt(f_norm);
-    if (power > 0) {
+    bool pumped = false;
+    if (power > 0 && state.least_force > 0 && f_norm > kGrowthGuard * state.least_force) {
+      pumped = true;
+      state.quick_min = true;
+    }
+    state.least_force = state.least_force > 0 ? std::min(state.least_force, f_norm) : f_norm;
+    if (power > 0 && !pumped && state.quick_min) {
+      const double along = power / (f_norm * f_norm);
+      for (std::size_t i = 0; i < k; ++i)
+        for (std::size_t j = 0; j < n; ++j) state.velocity[i][j] = along * force[i * n + j];
+      if (state.n_positive > kFireMinDownhill) state.dt = std::min(state.dt * kFireGrow, dt_max);
+      ++state.n_positive;
+    } else if (power > 0 && !pumped) {
       const double mix = f_norm > 0 ? state.alpha * v_norm / f_norm : 0;
       for (std::size_t i = 0; i < k; ++i)
         for (std::size_t j = 0; j < n; ++j)
@@ -236,12 +275,13 @@ NebOutcome run_neb(core::WorkGroups& groups, PathEnergy& group_energy, const Neb
         state.alpha *= kFireAlphaDecay;
       }
       ++state.n_positive;
-    } else if (v_norm > 0 || power < 0) {
-      // Uphill: stop, brake, and start mixing afresh. (At rest there is nothing to brake.)
+    } else if (pumped || v_norm > 0 || power < 0) {
+      // Uphill (or pumped): stop, brake, and start mixing afresh. (At rest nothing to brake.)
       for (auto& v : state.velocity) std::fill(v.begin(), v.end(), 0.0);
       state.alpha = kFireAlpha;
-      state.dt *= kFireShrink;
+      state.dt = std::max(state.dt * kFireShrink, dt_min);
       state.n_positive = 0;
+      state.least_force = f_norm;
     }
     double largest = 0;
     for (std::size_t i = 0; i < k; ++i) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/work_groups.hpp"
+#include "data/loaders.hpp"
 #include "geometry/objective_energy.hpp"
 #include "geometry/path_energy.hpp"
 #include "objective/replicated.hpp"
@@ -120,6 +121,31 @@ inline std::vector<double> small_net_minimum(std::uint64_t seed) {
   f.initial_parameters(theta);
   descend(f, theta, 4000, 0.5);
   return objective::replicate(theta);
+}
+
+// The teacher of teacher_data itself, a global minimum (loss 0) of small_net, and a second
+// copy of it under the hidden-unit symmetries: units 0 and 1 swapped, then unit 2's sign flipped
+// (tanh is odd). The straight line between the two rises; the band between them is the one of
+// issue 11, whose FIRE run first converged and then blew up.
+inline std::vector<double> teacher_minimum() {
+  data::DataConfig c;
+  c.source = data::Source::teacher;
+  c.teacher_widths = {3, 4, 2};
+  c.n = 30;
+  c.seed = 2;
+  return data::teacher_parameters(c);
+}
+
+inline std::vector<double> teacher_symmetric_copy(const std::vector<double>& t) {
+  // Layout (model/parameter_layout.hpp): W1 [4 × 3] at 0, b1 at 12, W2 [2 × 4] at 16, b2 at 24.
+  std::vector<double> p = t;
+  for (int i = 0; i < 3; ++i) std::swap(p[0 * 3 + i], p[1 * 3 + i]);
+  std::swap(p[12], p[13]);
+  for (int o = 0; o < 2; ++o) std::swap(p[16 + o * 4 + 0], p[16 + o * 4 + 1]);
+  for (int i = 0; i < 3; ++i) p[2 * 3 + i] = -p[2 * 3 + i];
+  p[14] = -p[14];
+  for (int o = 0; o < 2; ++o) p[16 + o * 4 + 2] = -p[16 + o * 4 + 2];
+  return p;
 }
 
 struct GroupNetwork {

@@ -387,3 +387,33 @@ BOOST_AUTO_TEST_CASE(bad_band_inputs_are_input_errors) {
   const geometry::NebRow row{3, 0.5, -40.0, 4};
   BOOST_TEST(geometry::describe(row) == "max force 0.5  max energy -40  climbing image 4");
 }
+
+// Issue 11: between two symmetric copies of the teacher (both at loss 0), plain FIRE's mixing α
+// decayed geometrically to ~0 over thousands of downhill steps, leaving undamped inertia on the
+// NEB force, which is not a gradient: a mode with P = F·v > 0 grew exponentially (the uphill
+// reset never fired) and the band blew up from max loss ~2e-3 to ~1e2. The band must stay below
+// the straight line's highest loss at every step and end close to converged.
+BOOST_AUTO_TEST_CASE(a_band_between_symmetric_teacher_copies_stays_bounded) {
+  const std::vector<double> a = test::teacher_minimum(), b = test::teacher_symmetric_copy(a);
+  core::WorkGroups groups(PETSC_COMM_WORLD, 1);
+  test::GroupNetwork net(groups.comm());
+  geometry::NebSettings s;
+  s.images = 10;
+  s.spring = 10;
+  s.step = 0.01;
+  s.climb = false;
+  s.max_steps = 20000;
+  s.ftol = 1e-7;
+  geometry::BandState band = geometry::linear_band(groups, *net.energy, a, b, s.images);
+  BOOST_TEST(agreed_max(std::max(band.energies.front(), band.energies.back())) < 1e-20);
+  const double line = *std::max_element(band.energies.begin(), band.energies.end());
+  double worst = 0;
+  const geometry::NebOutcome out = geometry::run_neb(
+      groups, *net.energy, s, band, never,
+      [&](const geometry::NebRow& row) { worst = std::max(worst, row.max_energy); });
+  BOOST_TEST_MESSAGE("teacher copies: straight line " << line << ", highest band loss " << worst
+                                                      << ", " << out.reason);
+  BOOST_TEST(agreed_max(worst) <= line);
+  BOOST_TEST(agreed_max(out.history.back().max_force) < 1e-3);
+  BOOST_TEST(agreed_max(out.history.back().max_energy) < 0.1 * line);
+}
