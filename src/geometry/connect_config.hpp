@@ -29,7 +29,7 @@ struct ConnectConfig {
   bool test = true;             // test loss and accuracy along the path, with a test set
   // NEB and AutoNEB
   PetscInt images = 8;  // interior images of the band
-  double spring = 1.0;
+  double spring = 10.0;
   bool climb = true;
   PetscInt climb_after = 50;
   PetscInt steps = 2000;  // NEB steps (per AutoNEB cycle), or curve training steps

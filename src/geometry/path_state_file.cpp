@@ -83,6 +83,8 @@ void save_band_state(MPI_Comm comm, const std::string& path, const std::string& 
   f.write_attr("/", "dt", b.dt);
   f.write_attr("/", "alpha", b.alpha);
   f.write_attr("/", "n_positive", b.n_positive);
+  f.write_attr("/", "least_force", b.least_force);
+  f.write_attr("/", "quick_min", static_cast<std::int64_t>(b.quick_min));
   f.write_attr("/", "step", b.step);
   f.write_attr("/", "climbing", b.climbing);
   f.write_attr("/", "reported_step", b.reported_step);
@@ -107,6 +109,8 @@ bool load_band_state(MPI_Comm comm, const std::string& path, const std::string& 
   b.dt = f.read_attr<double>("/", "dt");
   b.alpha = f.read_attr<double>("/", "alpha");
   b.n_positive = static_cast<PetscInt>(f.read_attr<std::int64_t>("/", "n_positive"));
+  b.least_force = f.read_attr<double>("/", "least_force");
+  b.quick_min = f.read_attr<std::int64_t>("/", "quick_min") != 0;
   b.step = static_cast<PetscInt>(f.read_attr<std::int64_t>("/", "step"));
   b.climbing = static_cast<PetscInt>(f.read_attr<std::int64_t>("/", "climbing"));
   b.reported_step = static_cast<PetscInt>(f.read_attr<std::int64_t>("/", "reported_step"));

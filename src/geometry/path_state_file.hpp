@@ -6,7 +6,7 @@
 //
 //   /            attrs  fingerprint (ConnectConfig::fingerprint), kind ("band" | "curve")
 //   band:        images [k, n], energies [k], velocity [k−2, n] (absent before the first
-//                step), dt, alpha, n_positive, step, climbing, reported_step, cycle,
+//                step), dt, alpha, n_positive, least_force, quick_min, step, climbing, reported_step, cycle,
 //                cycle_start, finished
 //   curve:       points [m, n], velocity [m−2, n], curve_kind, step
 //   history_step, history_value   float64[rows]
