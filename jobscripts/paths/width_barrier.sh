@@ -5,7 +5,7 @@
 # between them naive, after weight matching and after activation matching
 # (inputs/paths/width_connect.opts), the three /path groups joined into $out/w<w>.h5. Prints a
 # table of the end losses and the barriers (train and test) and each phase's wall time, and
-# draws terrain-plot --kind barrier_width into $out/width_barrier.png. About 10 min on 2 cores
+# draws terrain-plot --kind barrier_width into $out/width_barrier.png. 8 min on 2 shared cores
 # for the default widths.
 #   usage: jobscripts/paths/width_barrier.sh BUILD_DIR OUTPUT_DIR
 #   environment: NP ranks (default 2); WIDTHS (default "16 32 64 128 256 512 1024");
