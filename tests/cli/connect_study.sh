@@ -4,7 +4,8 @@
 # teacher: ends within 1e-9, barrier <= 1e-20, L(g theta) = L(theta) along it); the trained Bezier
 # curve is lower than the line; the NEB band is lower than the line and its saddle is a refined
 # critical point whose index matches the inertia it reports; lambda_min and the index at every
-# image; the three minima are one up to symmetry and the tree has two edges; the figures exist.
+# image; the three minima are one up to symmetry and the tree has two edges; the figures exist;
+# the width study runs (shrunk) and writes the naive and both aligned lines per width.
 source "$(dirname "$0")/lib/common.bash"
 out="$work/out"
 bash "$source_dir/jobscripts/paths/teacher.sh" "$build" "$out" > "$work/study.log" 2>&1 \
@@ -43,5 +44,21 @@ assert c["tree_edges"].shape == (2, 2) and c["barriers"].shape == (3, 3)
 assert np.allclose(c["barriers"][...], c["barriers"][...].T)
 plane = h5py.File(f"{o}/teacher_plane.h5", "r")["surface/plane"]
 assert plane["done"][...].all()
+PY
+
+# The width study (jobscripts/paths/width_barrier.sh, inputs/paths/width_*.opts), shrunk: one
+# width, a few SGD steps; the file of the width holds the naive and both aligned lines.
+WIDTHS="16" TRAIN_OPTIONS="-train_steps 20" bash "$source_dir/jobscripts/paths/width_barrier.sh" \
+  "$build" "$work/width" > "$work/width.log" 2>&1 || { fail "width_barrier.sh"; tail -20 "$work/width.log"; }
+[ -s "$work/width/width_barrier.png" ] || fail "no width_barrier.png"
+"$python" - "$work/width" <<'PY' || fail "width study file"
+import sys, h5py
+f = h5py.File(f"{sys.argv[1]}/w16.h5", "r")
+names = sorted(f["path"].keys())
+assert names == ["activations", "naive", "weights"], names
+aligns = {f["path"][n].attrs["align"] for n in names}
+assert aligns == {"none", "weights", "activations"}, aligns
+for n in names:
+    assert "test_barrier" in f["path"][n].attrs
 PY
 finish
