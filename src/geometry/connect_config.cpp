@@ -186,6 +186,35 @@ ConnectConfig ConnectConfig::from_options() {
   return c;
 }
 
+AutoNebSettings ConnectConfig::autoneb_settings() const {
+  AutoNebSettings s;
+  s.neb.images = images;
+  s.neb.spring = spring;
+  s.neb.climb = climb;
+  s.neb.climb_after = climb_after;
+  s.neb.max_steps = steps;
+  s.neb.step = step;
+  s.neb.ftol = ftol;
+  s.neb.seed = seed;
+  s.neb.batch = batch;
+  s.cycles = cycles;
+  s.insert_per_cycle = insert;
+  s.samples_per_segment = segment_samples;
+  s.max_images = max_images;
+  return s;
+}
+
+CurveSettings ConnectConfig::curve_settings() const {
+  CurveSettings s;
+  s.steps = steps;
+  s.lr = lr;
+  s.momentum = momentum;
+  s.samples = curve_samples;
+  s.seed = seed;
+  s.batch = batch;
+  return s;
+}
+
 std::string ConnectConfig::fingerprint() const {
   std::ostringstream s;
   s.precision(17);

@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "geometry/autoneb.hpp"
+#include "geometry/path_curve.hpp"
+
 namespace terrain::geometry {
 
 enum class PathMethod { linear, neb, autoneb, bezier, polychain };
@@ -23,7 +26,7 @@ struct ConnectConfig {
   std::string name;                 // /path/<name>; default: the method (linear, neb, ...)
   PathMethod method = PathMethod::linear;
   AlignMethod align = AlignMethod::none;
-  bool rescale = false;  // ReLU: both ends to the rescaling normal form first
+  bool rescale = false;         // ReLU: both ends to the rescaling normal form first
   PetscInt align_sweeps = 100;  // weight matching: most sweeps over the hidden layers
   PetscInt samples = 61;        // dense t grid of the profile (the images are added)
   bool test = true;             // test loss and accuracy along the path, with a test set
@@ -52,6 +55,9 @@ struct ConnectConfig {
 
   bool band() const { return method == PathMethod::neb || method == PathMethod::autoneb; }
   bool curve() const { return method == PathMethod::bezier || method == PathMethod::polychain; }
+  // The optimisers' settings from these options.
+  AutoNebSettings autoneb_settings() const;  // .neb for a plain NEB
+  CurveSettings curve_settings() const;
   // Every option that changes the path, as text: a resumed path must have the same.
   std::string fingerprint() const;
   static ConnectConfig from_options();

@@ -10,11 +10,7 @@
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "core/signals.hpp"
-#include "geometry/autoneb.hpp"
 #include "geometry/minimum_spanning_tree.hpp"
-#include "geometry/neb.hpp"
-#include "geometry/objective_energy.hpp"
-#include "geometry/path_curve.hpp"
 #include "geometry/path_state_file.hpp"
 #include "geometry/rescaling_normal_form.hpp"
 #include "geometry/symmetry_alignment.hpp"
@@ -25,6 +21,7 @@
 #include "objective/replicated.hpp"
 #include "optim/saddle_refinement.hpp"
 #include "spectral/point_index.hpp"
+#include "study/path_optimisation.hpp"
 
 namespace terrain::study {
 
@@ -56,11 +53,6 @@ void broadcast(std::vector<double>& v, int root, MPI_Comm comm) {
 }
 
 }  // namespace
-
-// The trained curve of the pair in flight.
-struct ConnectStudy::CurveView {
-  geometry::Curve curve;
-};
 
 ConnectStudy::ConnectStudy(geometry::ConnectConfig config, optim::NewtonSettings newton,
                            spectral::EigenOptions eigen)
@@ -270,126 +262,20 @@ void ConnectStudy::align(const std::vector<double>& theta_a, std::vector<double>
 
 bool ConnectStudy::optimise(const std::string& state_name, const std::vector<double>& theta_a,
                             const std::vector<double>& theta_b, geometry::PathRecord& record) {
-  curve_.reset();
-  saddle_tangent_.clear();
-  if (config_.method == geometry::PathMethod::linear) {
-    record.kind = "polyline";
-    record.pivots = {theta_a, theta_b};
-    record.reason = "straight line";
-    return true;
-  }
-  geometry::ObjectiveEnergy energy(*in_->objective);
-  const std::string state_file = geometry::path_state_path(config_.output, state_name);
-  const std::string fingerprint = config_.fingerprint();
-  double last_save = MPI_Wtime();
-  // Stop between steps on a signal; save every -path_save_every seconds (decided on rank 0).
-  auto stop = [&] { return core::StopSignals::received_anywhere(world_); };
-  auto due = [&] {
-    int now = MPI_Wtime() - last_save >= config_.save_every;
-    MPI_Bcast(&now, 1, MPI_INT, 0, world_);
-    if (now) last_save = MPI_Wtime();
-    return now != 0;
-  };
-  geometry::NebOutcome outcome;
-  geometry::PathHistory history;  // the optimiser's rows, restored on a resume
-
-  if (config_.band()) {
-    record.kind = "polyline";
-    geometry::AutoNebSettings s;
-    s.neb.images = config_.images;
-    s.neb.spring = config_.spring;
-    s.neb.climb = config_.climb;
-    s.neb.climb_after = config_.climb_after;
-    s.neb.max_steps = config_.steps;
-    s.neb.step = config_.step;
-    s.neb.ftol = config_.ftol;
-    s.neb.seed = config_.seed;
-    s.neb.batch = config_.batch;
-    s.cycles = config_.cycles;
-    s.insert_per_cycle = config_.insert;
-    s.samples_per_segment = config_.segment_samples;
-    s.max_images = config_.max_images;
-    geometry::AutoNebState state;
-    const bool resumed = geometry::load_band_state(world_, state_file, fingerprint, theta_a,
-                                                   theta_b, state, history);
-    if (!resumed)
-      state.band = geometry::linear_band(*groups_, energy, theta_a, theta_b, config_.images);
-    else
-      PetscPrintf(world_, "terrain-connect: resuming %s at step %d (%s)\n", state_name.c_str(),
-                  int(state.band.step), state_file.c_str());
-    const PetscInt total = config_.method == geometry::PathMethod::neb
-                               ? config_.steps
-                               : config_.steps * config_.cycles;
-    core::Progress progress(world_, std::string(geometry::to_string(config_.method)), total);
-    auto on_step = [&](const geometry::NebRow& row) {
-      history.step.push_back(double(row.step));
-      history.value.push_back(row.max_force);
-      char detail[160];
-      std::snprintf(detail, sizeof detail, "max force %.3e  max loss %.8e  climbing %d",
-                    row.max_force, row.max_energy, int(row.climbing));
-      progress.update(std::min<PetscInt>(row.step, total), detail);
-      if (due()) geometry::save_band_state(world_, state_file, fingerprint, state, history);
-    };
-    outcome = config_.method == geometry::PathMethod::neb
-                  ? geometry::run_neb(*groups_, energy, s.neb, state.band, stop, on_step)
-                  : geometry::run_autoneb(*groups_, energy, s, state, stop, on_step);
-    progress.finish(outcome.reason);
-    if (outcome.stopped) {
-      geometry::save_band_state(world_, state_file, fingerprint, state, history);
-      return false;
-    }
-    record.pivots = state.band.images;
-    record.steps = state.band.step;
-    if (state.band.climbing >= 0) {
-      record.saddle.pivot = state.band.climbing;
-      saddle_tangent_ = geometry::neb_tangent(state.band, state.band.climbing);
-    }
-  } else {
-    const geometry::CurveKind kind = config_.method == geometry::PathMethod::bezier
-                                         ? geometry::CurveKind::bezier
-                                         : geometry::CurveKind::polychain;
-    record.kind = geometry::to_string(config_.method);
-    geometry::CurveSettings s;
-    s.steps = config_.steps;
-    s.lr = config_.lr;
-    s.momentum = config_.momentum;
-    s.samples = config_.curve_samples;
-    s.seed = config_.seed;
-    s.batch = config_.batch;
-    geometry::CurveState state;
-    const bool resumed = geometry::load_curve_state(world_, state_file, fingerprint, theta_a,
-                                                    theta_b, state, history);
-    if (!resumed) {
-      state.curve = geometry::straight_curve(kind, theta_a, theta_b, config_.bends);
-    } else {
-      PetscPrintf(world_, "terrain-connect: resuming %s at step %d (%s)\n", state_name.c_str(),
-                  int(state.step), state_file.c_str());
-    }
-    core::Progress progress(world_, std::string(geometry::to_string(config_.method)) + " curve",
-                            config_.steps);
-    auto on_step = [&](const geometry::CurveRow& row) {
-      history.step.push_back(double(row.step));
-      history.value.push_back(row.mean_loss);
-      progress.update(row.step, "mean loss " + std::to_string(row.mean_loss));
-      if (due()) geometry::save_curve_state(world_, state_file, fingerprint, state, history);
-    };
-    outcome = geometry::train_curve(*groups_, energy, s, state, stop, on_step);
-    progress.finish(outcome.reason);
-    if (outcome.stopped) {
-      geometry::save_curve_state(world_, state_file, fingerprint, state, history);
-      return false;
-    }
-    record.pivots = state.curve.points;
-    record.steps = state.step;
-    curve_ = std::make_unique<CurveView>();
-    curve_->curve = state.curve;
-  }
-  record.converged = outcome.converged;
-  record.reason = outcome.reason;
-  record.history_step = history.step;
-  record.history_value = history.value;
-  PetscPrintf(world_, "terrain-connect: %s %s after %d steps\n",
-              geometry::to_string(config_.method), outcome.reason.c_str(), int(record.steps));
+  OptimisedPath path = optimise_path(*groups_, *in_->objective, config_,
+                                     geometry::path_state_path(config_.output, state_name),
+                                     state_name, theta_a, theta_b);
+  if (path.stopped) return false;
+  record.kind = path.kind;
+  record.pivots = std::move(path.pivots);
+  record.steps = path.steps;
+  record.converged = path.converged;
+  record.reason = path.reason;
+  record.history_step = std::move(path.history.step);
+  record.history_value = std::move(path.history.value);
+  record.saddle.pivot = path.climbing;
+  saddle_tangent_ = std::move(path.climbing_tangent);
+  curve_ = std::move(path.curve);
   return true;
 }
 
@@ -399,7 +285,7 @@ void ConnectStudy::profile(geometry::PathRecord& record) {
   geometry::PathPoint point;
   std::vector<double> extra;
   if (curve_) {
-    const geometry::Curve& c = curve_->curve;
+    const geometry::Curve& c = *curve_;
     point = [&c](double t) { return c.at(t); };
     if (c.kind == geometry::CurveKind::polychain)
       for (std::size_t i = 1; i + 1 < c.points.size(); ++i)
@@ -478,8 +364,7 @@ void ConnectStudy::refine_saddle(geometry::PathRecord& record) {
       if (record.profile.train_loss[i] > record.profile.train_loss[best]) best = i;
     s.t = t[best];
     auto at = [&](double x) {
-      return curve_ ? curve_->curve.at(x)
-                    : geometry::polyline_point(record.pivots, record.pivot_t, x);
+      return curve_ ? curve_->at(x) : geometry::polyline_point(record.pivots, record.pivot_t, x);
     };
     start = at(s.t);
     // The path's direction there, by a central difference (exact inside a straight segment).

@@ -13,11 +13,13 @@
 // velocities) is saved to <output>.path-<name>.state.h5 every -path_save_every seconds and when
 // a stop signal (SIGTERM, SIGUSR1) arrives; the same command continues bitwise from it.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/work_groups.hpp"
 #include "geometry/connect_config.hpp"
+#include "geometry/path_curve.hpp"
 #include "geometry/path_file.hpp"
 #include "optim/newton_krylov.hpp"
 #include "spectral/eigen_options.hpp"
@@ -66,8 +68,7 @@ class ConnectStudy {
   geometry::ConnectivityRecord connectivity_;
   bool stopped_ = false;
   // The curve of the pair in flight, for profile() and the saddle's tangent (empty: polyline).
-  struct CurveView;
-  std::unique_ptr<CurveView> curve_;
+  std::optional<geometry::Curve> curve_;
   std::vector<double> saddle_tangent_;  // NEB: the band's tangent at the climbing image
 };
 
