@@ -22,8 +22,8 @@ start=$(date +%s.%N)
 run terrain-connect -input "$out/fm64_1.h5,$out/fm64_2.h5" -output "$out/fm64_neb.h5" \
   -path_method neb -path_images 8 -path_steps "$steps" -path_climb_after 50 -path_saddle 0 \
   -path_curvature 0 -path_samples 21 -progress_interval 10 > "$out/fm64_neb.log"
-terrain_seconds=$(echo "$(date +%s.%N) - $start" | bc)
-grep "neb:" "$out/fm64_neb.log"
+terrain_seconds=$("$python" -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$(date +%s.%N)")
+grep "^terrain-connect: neb" "$out/fm64_neb.log" || true
 OMP_NUM_THREADS=$np "$python" - "$out" "$steps" "$terrain_seconds" "$np" "${LR:-0.05}" <<'PY'
 import gzip, sys, time
 import h5py, numpy as np, torch

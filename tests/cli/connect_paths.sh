@@ -47,7 +47,7 @@ done
 
 # 2. Restart: killed with -9 while saving every step, then stopped by SIGUSR1; both continue to
 # the uninterrupted band bitwise (2 ranks each).
-long=(-path_method neb -path_images 6 -path_steps 4000 -path_ftol 1e-300 -path_samples 11 -path_saddle 0
+long=(-path_method neb -path_images 6 -path_steps 2000 -path_ftol 1e-300 -path_samples 11 -path_saddle 0
   -path_curvature 0)
 connect 2 whole.h5 "${long[@]}"
 run_mpi 2 "$build/terrain-connect" -input m1.h5,m2.h5 -output killed.h5 -progress_interval 0 "${long[@]}" \
@@ -89,7 +89,7 @@ for name in ("killed.h5", "stopped.h5"):
     g = h5py.File(name, "r")["path/neb"]
     for d in ("pivots", "t", "train_loss", "history/value"):
         assert np.array_equal(w[d][...], g[d][...]), (name, d)
-    assert int(g.attrs["steps"]) == int(w.attrs["steps"]) == 4000, name
+    assert int(g.attrs["steps"]) == int(w.attrs["steps"]) == 2000, name
 PY
 
 # 3. Ends, curves, rank and group counts, schema.
