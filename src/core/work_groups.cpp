@@ -2,6 +2,9 @@
 
 #include <time.h>
 
+#include <algorithm>
+#include <string>
+
 #include "core/error.hpp"
 
 namespace terrain::core {
@@ -23,6 +26,27 @@ WorkGroups::~WorkGroups() noexcept {
   int finalized = 0;
   MPI_Finalized(&finalized);
   if (!finalized && comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
+}
+
+std::vector<double> WorkGroups::share_rows(
+    std::size_t n, std::size_t width, const std::function<void(std::size_t, double*)>& row) const {
+  std::vector<double> values(n * width, 0.0), mine(width);
+  // A group whose row fails (the same InputError on all its ranks) stops, but still joins the
+  // sum, so no group is left waiting in it; then the world agrees on the failure.
+  std::string problem;
+  try {
+    for (std::size_t p = static_cast<std::size_t>(index_); p < n;
+         p += static_cast<std::size_t>(count_)) {
+      row(p, mine.data());
+      if (leader()) std::copy(mine.begin(), mine.end(), values.begin() + p * width);
+    }
+  } catch (const InputError& e) {
+    problem = "group " + std::to_string(index_) + ": " + e.what();
+  }
+  MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE, MPI_SUM,
+                world_);
+  check_all(world_, problem.empty(), problem);
+  return values;
 }
 
 void WorkGroups::wait_all() const {

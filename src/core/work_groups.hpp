@@ -5,6 +5,8 @@
 // deterministic, so the same command always gives the same group the same items.
 #include <mpi.h>
 
+#include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace terrain::core {
@@ -30,6 +32,15 @@ class WorkGroups {
     for (std::size_t p = index_; p < items.size(); p += count_) mine.push_back(items[p]);
     return mine;
   }
+
+  // Collective on world(): n rows of `width` doubles, row p computed by row(p, out) on every
+  // rank of the group that owns p (p mod count() == index(), in increasing p); every rank of the
+  // world receives all of them. Only each group's leader contributes its rows and every other
+  // entry is +0.0, so one sum over the world is exact (a NaN survives it) and the rows do not
+  // depend on the number of groups. An InputError from a row is rethrown on every rank of the
+  // world after the sum (naming the group), never left to hang the others.
+  std::vector<double> share_rows(std::size_t n, std::size_t width,
+                                 const std::function<void(std::size_t, double*)>& row) const;
 
   // Waits until every rank of `world` arrives, sleeping instead of spinning, so the ranks that
   // finished early leave the cores to the groups still working.

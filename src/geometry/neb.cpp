@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "geometry/group_evaluator.hpp"
+#include "geometry/polyline.hpp"
 
 namespace terrain::geometry {
 
@@ -21,12 +22,6 @@ constexpr double kGrowthGuard = 10;
 constexpr double kSpringDtMargin = 0.5;
 // The climbing image changes only to an image higher by this fraction of the band's range.
 constexpr double kClimbHysteresis = 0.05;
-
-double distance(const std::vector<double>& a, const std::vector<double>& b) {
-  double s = 0;
-  for (std::size_t j = 0; j < a.size(); ++j) s += (a[j] - b[j]) * (a[j] - b[j]);
-  return std::sqrt(s);
-}
 
 // τ_i into tau (n entries).
 void tangent_into(const BandState& state, std::size_t i, double* tau) {

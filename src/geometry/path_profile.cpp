@@ -48,34 +48,27 @@ std::vector<double> profile_grid(PetscInt samples, const std::vector<double>& ex
 PathProfile sample_profile(const core::WorkGroups& groups, objective::Objective& f,
                            const data::Dataset& train, const data::Dataset* test,
                            const std::vector<double>& t, const PathPoint& point) {
-  const std::size_t n = t.size();
-  const int columns = test ? 4 : 2;
-  // Rows of (train loss, train acc[, test loss, test acc]); the leader of the group that owns a
-  // point writes it, every other entry stays +0.0, so the sum over the world is exact.
-  std::vector<double> values(n * columns, 0.0);
+  const std::size_t n = t.size(), columns = test ? 4 : 2;
   core::OwnedVec theta;
   theta.reset(f.create_vec());
   core::Progress progress(groups.comm(), "path profile",
                           PetscInt((n + groups.count() - 1) / std::max(1, groups.count())));
   PetscInt done = 0;
-  for (std::size_t p = groups.index(); p < n; p += groups.count()) {
+  // Rows of (train loss, train acc[, test loss, test acc]).
+  const std::vector<double> values = groups.share_rows(n, columns, [&](std::size_t p, double* row) {
     objective::distribute(point(t[p]), theta);
     const objective::Evaluation on_train = f.evaluate(theta, train);
-    double row[4] = {on_train.loss, on_train.accuracy, 0, 0};
+    row[0] = on_train.loss;
+    row[1] = on_train.accuracy;
     if (test) {
       const objective::Evaluation e = f.evaluate(theta, *test);
       row[2] = e.loss;
       row[3] = e.accuracy;
     }
-    if (groups.leader())
-      for (int c = 0; c < columns; ++c) values[p * columns + c] = row[c];
     ++done;
     if (groups.index() == 0) progress.update(done, "t = " + std::to_string(t[p]));
-  }
+  });
   if (groups.index() == 0) progress.finish();
-  // NaN accuracies (regression) survive the sum: NaN + 0 = NaN.
-  MPI_Allreduce(MPI_IN_PLACE, values.data(), int(values.size()), MPI_DOUBLE, MPI_SUM,
-                groups.world());
   PathProfile out;
   out.t = t;
   for (std::size_t p = 0; p < n; ++p) {

@@ -1,6 +1,7 @@
 #include "optim/saddle_refinement.hpp"
 
 #include <cmath>
+#include <numeric>
 
 #include "core/petsc_handle.hpp"
 #include "objective/replicated.hpp"
@@ -9,9 +10,7 @@ namespace terrain::optim {
 
 namespace {
 double dot(const std::vector<double>& a, const std::vector<double>& b) {
-  double s = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
-  return s;
+  return std::inner_product(a.begin(), a.end(), b.begin(), 0.0);
 }
 }  // namespace
 

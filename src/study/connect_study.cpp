@@ -45,6 +45,10 @@ void on_every_group(MPI_Comm world, F&& work) {
   core::check_all(world, problem.empty(), problem);
 }
 
+double norm(const std::vector<double>& v) {
+  return std::sqrt(std::inner_product(v.begin(), v.end(), v.begin(), 0.0));
+}
+
 void broadcast(std::vector<double>& v, int root, MPI_Comm comm) {
   long n = static_cast<long>(v.size());
   MPI_Bcast(&n, 1, MPI_LONG, root, comm);
@@ -162,10 +166,8 @@ void ConnectStudy::rescale_minima() {
     PetscPrintf(world_,
                 "terrain-connect: %s rescaled to its normal form (%d sweeps, imbalance %.1e): "
                 "|theta| %.6e -> %.6e, loss %.15e -> %.15e\n",
-                sources_[i].c_str(), form.sweeps, form.imbalance,
-                geometry::distance(minima_[i], std::vector<double>(minima_[i].size(), 0.0)),
-                geometry::distance(form.theta, std::vector<double>(minima_[i].size(), 0.0)), before,
-                after);
+                sources_[i].c_str(), form.sweeps, form.imbalance, norm(minima_[i]),
+                norm(form.theta), before, after);
     minima_[i] = form.theta;
   }
 }
@@ -298,18 +300,16 @@ void ConnectStudy::profile(geometry::PathRecord& record) {
     };
   }
   const std::vector<double> t = geometry::profile_grid(config_.samples, extra);
-  on_every_group(world_, [&] {
-    record.profile =
-        geometry::sample_profile(*groups_, *in_->objective, in_->data.train, test, t, point);
-    // The pivots' own losses (for a polyline they are grid points; a curve's bends are not on
-    // the curve).
-    std::vector<double> k;
-    for (std::size_t i = 0; i < record.pivots.size(); ++i) k.push_back(double(i));
-    const geometry::PathProfile at_pivots = geometry::sample_profile(
-        *groups_, *in_->objective, in_->data.train, nullptr, k,
-        [&record](double i) { return record.pivots[static_cast<std::size_t>(i)]; });
-    record.pivot_loss = at_pivots.train_loss;
-  });
+  record.profile =
+      geometry::sample_profile(*groups_, *in_->objective, in_->data.train, test, t, point);
+  // The pivots' own losses (for a polyline they are grid points; a curve's bends are not on
+  // the curve).
+  std::vector<double> k;
+  for (std::size_t i = 0; i < record.pivots.size(); ++i) k.push_back(double(i));
+  const geometry::PathProfile at_pivots = geometry::sample_profile(
+      *groups_, *in_->objective, in_->data.train, nullptr, k,
+      [&record](double i) { return record.pivots[static_cast<std::size_t>(i)]; });
+  record.pivot_loss = at_pivots.train_loss;
   record.train = geometry::barrier_of(record.profile.t, record.profile.train_loss);
   if (!record.profile.test_loss.empty())
     record.test = geometry::barrier_of(record.profile.t, record.profile.test_loss);
@@ -318,27 +318,24 @@ void ConnectStudy::profile(geometry::PathRecord& record) {
 // λ_min and the index at every pivot, each pivot on one group (spectral/point_index.hpp).
 void ConnectStudy::curvature_along(geometry::PathRecord& record) {
   const std::size_t k = record.pivots.size();
-  std::vector<double> values(4 * k, 0.0);  // λ_min, residual, index, capped
   core::Progress progress(groups_->comm(), "curvature along the path",
                           PetscInt((k + groups_->count() - 1) / groups_->count()));
-  on_every_group(world_, [&] {
-    core::OwnedVec theta;
-    theta.reset(in_->objective->create_vec());
-    PetscInt done = 0;
-    for (std::size_t p = groups_->index(); p < k; p += groups_->count()) {
-      objective::distribute(record.pivots[p], theta);
-      const spectral::PointIndex r =
-          spectral::point_index(*in_->objective, in_->data.train, theta, eigen_);
-      const double row[4] = {r.lambda_min, r.residual, double(r.index), double(r.capped)};
-      if (groups_->leader())
-        for (int c = 0; c < 4; ++c) values[4 * p + c] = row[c];
-      ++done;
-      if (groups_->index() == 0)
-        progress.update(done, "lambda_min " + std::to_string(r.lambda_min));
-    }
+  core::OwnedVec theta;
+  theta.reset(in_->objective->create_vec());
+  PetscInt done = 0;
+  // Rows of (λ_min, its residual, index, capped).
+  const std::vector<double> values = groups_->share_rows(k, 4, [&](std::size_t p, double* row) {
+    objective::distribute(record.pivots[p], theta);
+    const spectral::PointIndex r =
+        spectral::point_index(*in_->objective, in_->data.train, theta, eigen_);
+    row[0] = r.lambda_min;
+    row[1] = r.residual;
+    row[2] = double(r.index);
+    row[3] = double(r.capped);
+    ++done;
+    if (groups_->index() == 0) progress.update(done, "lambda_min " + std::to_string(r.lambda_min));
   });
   if (groups_->index() == 0) progress.finish();
-  MPI_Allreduce(MPI_IN_PLACE, values.data(), int(values.size()), MPI_DOUBLE, MPI_SUM, world_);
   for (std::size_t p = 0; p < k; ++p) {
     record.lambda_min.push_back(values[4 * p]);
     record.lambda_min_residual.push_back(values[4 * p + 1]);
