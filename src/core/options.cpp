@@ -16,7 +16,7 @@ namespace {
 std::string g_command_line;
 std::vector<std::string> g_arguments;
 std::string g_program = "terrain";
-}
+}  // namespace
 
 std::string options_as_text() {
   char* text = nullptr;
@@ -31,7 +31,8 @@ void remember_command_line(int argc, char** argv) {
   g_arguments.assign(argv, argv + std::max(argc, 0));
   if (argc > 0) {
     g_program = argv[0];
-    if (auto slash = g_program.rfind('/'); slash != std::string::npos) g_program.erase(0, slash + 1);
+    if (auto slash = g_program.rfind('/'); slash != std::string::npos)
+      g_program.erase(0, slash + 1);
   }
   for (int i = 0; i < argc; ++i) {
     if (i) g_command_line += ' ';
@@ -82,8 +83,8 @@ std::string check_options_file(const std::string& path, std::vector<std::string>
   if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
     std::string loop;
     for (const std::string& file : chain) loop += file + " -> ";
-    return "-options_file " + path + ": the options files include each other in a loop (" +
-           loop + canonical + ")";
+    return "-options_file " + path + ": the options files include each other in a loop (" + loop +
+           canonical + ")";
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -110,7 +111,8 @@ std::string check_options_file(const std::string& path, std::vector<std::string>
     for (std::size_t k = 0; k < token.size(); ++k) {
       if (token[k] != "-options_file") continue;
       if (++k == token.size()) return path + ": -options_file without a file name";
-      if (std::string problem = check_options_file(token[k], chain); !problem.empty()) return problem;
+      if (std::string problem = check_options_file(token[k], chain); !problem.empty())
+        return problem;
     }
   }
   chain.pop_back();
@@ -124,14 +126,13 @@ std::string options_file_problem(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "-options_file") != 0) continue;
     if (i + 1 >= argc) return "-options_file without a file name";
-    if (std::string problem = check_options_file(argv[++i], chain); !problem.empty()) return problem;
+    if (std::string problem = check_options_file(argv[++i], chain); !problem.empty())
+      return problem;
   }
   return "";
 }
 
-void require_option(PetscBool set, const char* name) {
-  TERRAIN_CHECK(set, name << " is required");
-}
+void require_option(PetscBool set, const char* name) { TERRAIN_CHECK(set, name << " is required"); }
 
 PetscErrorCode options_flag(PetscOptionItems* PetscOptionsObject, const char* name,
                             const char* help, bool* value) {
@@ -140,6 +141,14 @@ PetscErrorCode options_flag(PetscOptionItems* PetscOptionsObject, const char* na
   PetscCall(PetscOptionsBool(name, help, "", b, &b, nullptr));
   *value = b;
   PetscFunctionReturn(0);
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream items(text);
+  for (std::string item; std::getline(items, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
 }
 
 }  // namespace terrain::core

@@ -33,6 +33,9 @@ std::string options_file_problem(int argc, char** argv);
 // read straight into a C++ bool.
 PetscErrorCode options_flag(PetscOptionItems* PetscOptionsObject, const char* name,
                             const char* help, bool* value);
+// The non-empty items of a comma-separated option value ("a.h5,b.h5" → {"a.h5", "b.h5"}).
+std::vector<std::string> split_list(const std::string& text);
+
 // Fails with "-<name> is required" when a required option was not set.
 void require_option(PetscBool set, const char* name);
 

@@ -121,9 +121,7 @@ PetscErrorCode read_options(ConnectConfig* c, PetscBool* input_set, PetscBool* o
                              c->save_every, &c->save_every, nullptr));
   PetscOptionsEnd();
 
-  std::stringstream list(input);
-  for (std::string item; std::getline(list, item, ',');)
-    if (!item.empty()) c->inputs.push_back(item);
+  c->inputs = core::split_list(input);
   c->output = output;
   c->method = static_cast<PathMethod>(method);
   c->align = static_cast<AlignMethod>(align);

@@ -28,15 +28,16 @@ namespace {
 
 PetscErrorCode read_options(CensusOptions* o) {
   PetscFunctionBeginUser;
-  PetscOptionsBegin(PETSC_COMM_WORLD, "critical_", "The census of critical points (-critical_census)",
-                    "terrain-critical");
+  PetscOptionsBegin(PETSC_COMM_WORLD, "critical_",
+                    "The census of critical points (-critical_census)", "terrain-critical");
   PetscCall(core::options_flag(PetscOptionsObject, "-census",
                                "Census mode: search from every /trajectory/params snapshot of the "
                                "run files -input a.h5,b.h5,... and count the distinct critical "
                                "points up to symmetry, with their exact inertia",
                                &o->enabled));
-  PetscCall(PetscOptionsInt("-census_group_size", "Ranks per work group (0: one group of all ranks)",
-                            "", o->group_size, &o->group_size, nullptr));
+  PetscCall(PetscOptionsInt("-census_group_size",
+                            "Ranks per work group (0: one group of all ranks)", "", o->group_size,
+                            &o->group_size, nullptr));
   PetscCall(PetscOptionsInt("-census_every", "Use every k-th snapshot of each run (and its last)",
                             "", o->every, &o->every, nullptr));
   PetscCall(core::options_flag(PetscOptionsObject, "-census_final",
@@ -47,15 +48,6 @@ PetscErrorCode read_options(CensusOptions* o) {
                              "", o->dedup_tol, &o->dedup_tol, nullptr));
   PetscOptionsEnd();
   PetscFunctionReturn(0);
-}
-
-std::vector<std::string> split_inputs(const std::string& list) {
-  std::vector<std::string> out;
-  std::stringstream ss(list);
-  std::string item;
-  while (std::getline(ss, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
 }
 
 struct Plan {
@@ -89,8 +81,9 @@ Plan plan_starts(MPI_Comm world, const std::vector<std::string>& inputs, const C
     }
     const std::string snaps = "/trajectory/params", steps_path = "/trajectory/params_step";
     TERRAIN_CHECK(file.has(snaps) && file.has(steps_path),
-                  path << ": no " << snaps << " snapshots to start from (train with "
-                                              "-train_save_every k)");
+                  path << ": no " << snaps
+                       << " snapshots to start from (train with "
+                          "-train_save_every k)");
     const std::vector<std::int64_t> steps = file.read_ints(steps_path).values;
     TERRAIN_CHECK(!steps.empty(), path << ": " << snaps << " has no snapshots to start from");
     file.close();
@@ -111,8 +104,9 @@ Plan plan_starts(MPI_Comm world, const std::vector<std::string>& inputs, const C
   geometry::require_symmetry_support(plan.arch);
   const PetscInt n = model::ParameterLayout(plan.arch).size();
   TERRAIN_CHECK(n <= optim::kCriticalFullSpectrumMax,
-                inputs[0] << ": the network has " << n << " parameters; the census classifies "
-                          "by the dense Hessian spectrum, which it computes up to "
+                inputs[0] << ": the network has " << n
+                          << " parameters; the census classifies "
+                             "by the dense Hessian spectrum, which it computes up to "
                           << optim::kCriticalFullSpectrumMax << " parameters");
   return plan;
 }
@@ -136,9 +130,8 @@ void census_one(PointInput& in, const std::string& path, const optim::CriticalOp
   TERRAIN_PETSC(VecCopy(theta, start));
   s.start_loss = obj.loss(theta);
   const double t0 = MPI_Wtime();
-  const optim::CriticalSearch found =
-      optim::search_critical_point(obj, theta, critical.method, newton, critical.sfn,
-                                   critical.sfn_steps, critical.sfn_switch);
+  const optim::CriticalSearch found = optim::search_critical_point(
+      obj, theta, critical.method, newton, critical.sfn, critical.sfn_steps, critical.sfn_switch);
   const optim::NewtonIteration& last = found.result.history.back();
   s.converged = found.result.converged;
   s.loss = last.loss;
@@ -169,12 +162,23 @@ void census_one(PointInput& in, const std::string& path, const optim::CriticalOp
 // Per start, the numbers in a fixed order (the gather's wire format).
 constexpr int kFields = 17;
 void pack(const CensusStart& s, double* f) {
-  const double v[kFields] = {double(s.run),     double(s.step),    s.converged ? 1.0 : 0.0,
-                             s.loss,            s.grad_norm1,      s.distance,
-                             s.start_loss,      double(s.n_neg),   double(s.n_zero),
-                             double(s.n_pos),   s.alpha,           s.lambda_min,
-                             s.lambda_max,      s.tau,             double(s.n_matvec),
-                             double(s.iterations), s.seconds};
+  const double v[kFields] = {double(s.run),
+                             double(s.step),
+                             s.converged ? 1.0 : 0.0,
+                             s.loss,
+                             s.grad_norm1,
+                             s.distance,
+                             s.start_loss,
+                             double(s.n_neg),
+                             double(s.n_zero),
+                             double(s.n_pos),
+                             s.alpha,
+                             s.lambda_min,
+                             s.lambda_max,
+                             s.tau,
+                             double(s.n_matvec),
+                             double(s.iterations),
+                             s.seconds};
   std::copy(v, v + kFields, f);
 }
 CensusStart unpack(const double* f) {
@@ -248,7 +252,8 @@ void write_census(io::RunFile& file, const std::string& name, const CensusResult
   file.write_1d(st + "/n_matvec", column<std::int64_t>(S, [](auto& s) { return s.n_matvec; }));
   file.write_1d(st + "/seconds", column<double>(S, [](auto& s) { return s.seconds; }));
   file.write_1d(st + "/distinct_id", column<std::int64_t>(S, [](auto& s) { return s.distinct; }));
-  file.write_1d(st + "/match_distance", column<double>(S, [](auto& s) { return s.match_distance; }));
+  file.write_1d(st + "/match_distance",
+                column<double>(S, [](auto& s) { return s.match_distance; }));
   // The distinct points, in order of first appearance; their numbers are their first start's.
   std::vector<CensusStart> first;
   std::vector<double> params;
@@ -283,8 +288,9 @@ CensusOptions CensusOptions::from_options() {
   CensusOptions o;
   TERRAIN_OPTIONS(read_options(&o));
   if (!o.enabled || core::help_requested()) return o;
-  TERRAIN_CHECK(o.group_size >= 0,
-                "-critical_census_group_size must be non-negative (0: all ranks), got " << o.group_size);
+  TERRAIN_CHECK(
+      o.group_size >= 0,
+      "-critical_census_group_size must be non-negative (0: all ranks), got " << o.group_size);
   TERRAIN_CHECK(o.every >= 1, "-critical_census_every must be at least 1, got " << o.every);
   TERRAIN_CHECK(o.dedup_tol >= 0,
                 "-critical_census_dedup_tol must be non-negative, got " << o.dedup_tol);
@@ -331,12 +337,12 @@ CensusResult run_critical_census(MPI_Comm world, const CensusOptions& census,
                                  const spectral::EigenOptions& eigen) {
   const double t_start = MPI_Wtime();
   CensusResult result;
-  result.inputs = split_inputs(critical.input);
+  result.inputs = core::split_list(critical.input);
   TERRAIN_CHECK(!result.inputs.empty(), "-input must name at least one run file (a.h5,b.h5,...)");
   for (const std::string& in : result.inputs)
-    TERRAIN_CHECK(!io::same_file(critical.output, in),
-                  "-output must differ from every -input: " << critical.output << " is the file "
-                                                            << in);
+    TERRAIN_CHECK(
+        !io::same_file(critical.output, in),
+        "-output must differ from every -input: " << critical.output << " is the file " << in);
   Plan plan = plan_starts(world, result.inputs, census);
   const PetscInt n = model::ParameterLayout(plan.arch).size();
   io::RunFile output = io::RunFile::create(world, critical.output);  // a bad path fails early
@@ -352,8 +358,8 @@ CensusResult run_critical_census(MPI_Comm world, const CensusOptions& census,
   PetscPrintf(world,
               "terrain-critical census: %d start(s) from %d run(s), network %s (%d parameters), "
               "method %s, gtol %.1e, %d group(s) of %d rank(s)\n",
-              int(n_starts), int(result.inputs.size()), model::describe(plan.arch).c_str(),
-              int(n), optim::to_string(critical.method), newton.gtol, groups.count(), group_size);
+              int(n_starts), int(result.inputs.size()), model::describe(plan.arch).c_str(), int(n),
+              optim::to_string(critical.method), newton.gtol, groups.count(), group_size);
 
   std::vector<double> fields(n_starts * kFields, 0.0), canon(n_starts * std::size_t(n), 0.0);
   std::string problem;
@@ -361,8 +367,9 @@ CensusResult run_critical_census(MPI_Comm world, const CensusOptions& census,
     std::unique_ptr<PointInput> in =
         load_point_input(groups.comm(), result.inputs[0], plan.starts[0].step);
     TERRAIN_CHECK(model::same_network(in->arch, plan.arch),
-                  "the -model_ options give the network " << model::describe(in->arch)
-                      << ", the inputs have " << model::describe(plan.arch)
+                  "the -model_ options give the network "
+                      << model::describe(in->arch) << ", the inputs have "
+                      << model::describe(plan.arch)
                       << " (the census takes the network from its inputs)");
     std::vector<std::size_t> mine;
     for (std::size_t i = groups.index(); i < n_starts; i += groups.count()) mine.push_back(i);
@@ -380,8 +387,8 @@ CensusResult run_critical_census(MPI_Comm world, const CensusOptions& census,
                       "start %d (run %d step %lld): loss %.6e, |grad L|_1 %.1e, moved %.3g, "
                       "inertia (%lld, %lld, %lld)",
                       int(i), int(s.run), static_cast<long long>(s.step), s.loss, s.grad_norm1,
-                      s.distance, static_cast<long long>(s.n_neg),
-                      static_cast<long long>(s.n_zero), static_cast<long long>(s.n_pos));
+                      s.distance, static_cast<long long>(s.n_neg), static_cast<long long>(s.n_zero),
+                      static_cast<long long>(s.n_pos));
       else
         std::snprintf(line, sizeof line,
                       "start %d (run %d step %lld): not converged, |grad L|_1 %.1e, moved %.3g",
@@ -407,7 +414,8 @@ CensusResult run_critical_census(MPI_Comm world, const CensusOptions& census,
   for (std::size_t i = 0; i < n_starts; ++i) {
     result.starts.push_back(unpack(&fields[i * kFields]));
     if (result.starts.back().converged)
-      canonical[i].assign(canon.begin() + i * std::size_t(n), canon.begin() + (i + 1) * std::size_t(n));
+      canonical[i].assign(canon.begin() + i * std::size_t(n),
+                          canon.begin() + (i + 1) * std::size_t(n));
   }
   result.points = deduplicate(canonical, result.starts, census.dedup_tol);
   MPI_Barrier(world);
@@ -430,14 +438,13 @@ CensusResult run_critical_census(MPI_Comm world, const CensusOptions& census,
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return loss_of(a) < loss_of(b); });
   if (!order.empty())
-    PetscPrintf(world, "%6s %6s %15s %8s %8s %8s %10s %6s\n", "point", "level", "loss", "n-",
-                "n0", "n+", "alpha", "count");
+    PetscPrintf(world, "%6s %6s %15s %8s %8s %8s %10s %6s\n", "point", "level", "loss", "n-", "n0",
+                "n+", "alpha", "count");
   for (std::size_t p : order) {
     const CensusStart& s = result.starts[result.points[p].first_start];
     PetscPrintf(world, "%6d %6d %15.8e %8lld %8lld %8lld %10.3e %6lld%s\n", int(p),
-                int(result.points[p].level), s.loss,
-                static_cast<long long>(s.n_neg), static_cast<long long>(s.n_zero),
-                static_cast<long long>(s.n_pos), s.alpha,
+                int(result.points[p].level), s.loss, static_cast<long long>(s.n_neg),
+                static_cast<long long>(s.n_zero), static_cast<long long>(s.n_pos), s.alpha,
                 static_cast<long long>(result.points[p].multiplicity),
                 s.n_neg == 0 ? "  minimum" : "");
   }
