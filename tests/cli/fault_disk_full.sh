@@ -31,7 +31,7 @@ leave_free() {
 for free in 64 300; do
   for np in 1 2 3; do
     leave_free "$free"
-    timeout 120 mpirun -np "$np" --oversubscribe --bind-to none "$build/terrain-train" "${train[@]}" \
+    timeout -k 10 120 mpirun -np "$np" --oversubscribe --bind-to none "$build/terrain-train" "${train[@]}" \
       -output "$disk/good.h5" > "$work/stdout" 2> "$work/stderr"
     rc=$?
     what="np=$np, ${free} KiB free"

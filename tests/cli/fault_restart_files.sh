@@ -66,7 +66,7 @@ wait "$live" 2> /dev/null
 long=("$build/terrain-train" "${common[@]}" -train_steps 100000000 -train_checkpoint_every 1000 -train_save_every 1000)
 stop_rank1() {
   local file=$1
-  timeout 120 mpirun -np 2 --oversubscribe --bind-to none "${long[@]}" -output "$file" > "$work/stop.log" 2>&1 &
+  timeout -k 10 120 mpirun -np 2 --oversubscribe --bind-to none "${long[@]}" -output "$file" > "$work/stop.log" 2>&1 &
   local pid=$!
   for ((i = 0; i < 3000; ++i)); do [ -e "$file" ] && break; sleep 0.01; done
   local mpirun_pid rank1
@@ -86,7 +86,7 @@ stop_rank1 "$work/rank1.h5"
 # stops the ranks until its kill timeout, so no checkpoint is promised (SIGUSR1 to mpirun and
 # SIGTERM to the ranks are the clean stops, train_restart.sh). What must hold: mpirun ends
 # within its timeout, and the run file is still the last complete checkpoint.
-timeout 120 mpirun -np 2 --oversubscribe --bind-to none "${long[@]}" \
+timeout -k 10 120 mpirun -np 2 --oversubscribe --bind-to none "${long[@]}" \
   -output "$work/mpirun.h5" > "$work/stop.log" 2>&1 &
 pid=$!
 for ((i = 0; i < 3000; ++i)); do [ -e "$work/mpirun.h5" ] && break; sleep 0.01; done

@@ -210,8 +210,8 @@ wait_for_part() {  # the first saved chunk of a background run
   return 1
 }
 cp "$work/c.h5" "$work/term.h5"
-timeout 300 mpirun -np 2 --oversubscribe --bind-to none "${long[@]}" -input "$work/term.h5" > "$work/term.log" 2>&1 &
-pid=$!
+start_mpi 2 "${long[@]}" -input "$work/term.h5" > "$work/term.log" 2>&1
+pid=$mpi_pid
 wait_for_part "$work/term.h5" || fail "SIGTERM: no part file appeared"
 signal_ranks TERM "$pid" terrain-surface
 wait "$pid"
@@ -247,8 +247,8 @@ run_mpi 2 "${long[@]}" -input "$work/foreign.h5" > "$work/foreign.log" 2>&1 \
 grep -q "has no plan.h5" "$work/foreign.log" || fail "no plan.h5: $(head -3 "$work/foreign.log")"
 cp "$work/c.h5" "$work/kill.h5"
 for trial in 1 2 3; do
-  timeout 300 mpirun -np 2 --oversubscribe --bind-to none "${long[@]}" -input "$work/kill.h5" > "$work/kill.log" 2>&1 &
-  pid=$!
+  start_mpi 2 "${long[@]}" -input "$work/kill.h5" > "$work/kill.log" 2>&1
+  pid=$mpi_pid
   sleep "0.$((RANDOM % 9 + 1))"
   signal_ranks KILL "$pid" terrain-surface
   wait "$pid"
@@ -263,8 +263,8 @@ for n in a:
 PY
 # Resuming with other options is refused with one line, and the finished points stay.
 cp "$work/c.h5" "$work/other.h5"
-timeout 300 mpirun -np 2 --oversubscribe --bind-to none "${long[@]}" -input "$work/other.h5" > "$work/other.log" 2>&1 &
-pid=$!
+start_mpi 2 "${long[@]}" -input "$work/other.h5" > "$work/other.log" 2>&1
+pid=$mpi_pid
 wait_for_part "$work/other.h5" || fail "other options: no part file appeared"
 signal_ranks TERM "$pid" terrain-surface
 wait "$pid"

@@ -16,10 +16,10 @@ run_mpi 2 "${train[@]}" -output "$work/full.h5" > "$work/full.log" 2>&1 || { fai
 # (so surely mid-run), expect exit 0.
 stop_with() {
   local sig=$1 to=$2 file=$3
-  timeout 300 mpirun -np 2 --oversubscribe --bind-to none "${train[@]}" -output "$file" > "$work/stop.log" 2>&1 &
-  local pid=$!
+  start_mpi 2 "${train[@]}" -output "$file" > "$work/stop.log" 2>&1
+  local pid=$mpi_pid
   for ((i = 0; i < 3000; ++i)); do [ -e "$file" ] && break; sleep 0.01; done
-  if [ "$to" = ranks ]; then signal_ranks "$sig" "$pid"; else pkill "-$sig" -P "$pid" -x mpirun; fi
+  if [ "$to" = ranks ]; then signal_ranks "$sig" "$pid"; else kill "-$sig" "$pid"; fi
   wait "$pid"
   local rc=$?
   ((rc == 0)) || { fail "$sig to $to: exit $rc"; cat "$work/stop.log"; }
@@ -44,9 +44,8 @@ wait "$dead"
 for trial in 1 2 3 4; do
   args=()
   [ -e "$work/kill.h5" ] && args=(-restart "$work/kill.h5")
-  timeout 300 mpirun -np 2 --oversubscribe --bind-to none "${train[@]}" -output "$work/kill.h5" "${args[@]}" \
-    > "$work/kill.log" 2>&1 &
-  pid=$!
+  start_mpi 2 "${train[@]}" -output "$work/kill.h5" "${args[@]}" > "$work/kill.log" 2>&1
+  pid=$mpi_pid
   sleep "0.$((RANDOM % 9 + 1))"
   signal_ranks KILL "$pid"
   wait "$pid"

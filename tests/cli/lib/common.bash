@@ -8,11 +8,42 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-# mpirun with a time limit, so a hang fails the test instead of stalling CI.
+# mpirun with a time limit, so a hang fails the test instead of stalling CI. `timeout` alone is
+# not enough: its SIGTERM reaches ranks that catch it (to checkpoint) and go on waiting in a
+# collective. The watchdog prints every rank's stack (the hang's diagnosis in the CI log), then
+# kills mpirun and its ranks. mpi_time_limit seconds, 300 unless set.
+watch_mpi() {  # watch_mpi PID DESCRIPTION...: in the background until PID ends
+  local pid=$1 limit=$((${mpi_time_limit:-300} * 10)) i rank
+  shift
+  for ((i = 0; i < limit; ++i)); do
+    kill -0 "$pid" 2> /dev/null || return 0
+    sleep 0.1
+  done
+  echo "HANG: still running after ${mpi_time_limit:-300} s: mpirun $*" >&2
+  for rank in $(pgrep -P "$pid"); do
+    echo "--- stack of pid $rank ($(ps -o comm= -p "$rank"))" >&2
+    timeout 60 gdb -batch -p "$rank" -ex "thread apply all bt" 2>&1 | grep '^#' >&2
+  done
+  kill -9 $(pgrep -P "$pid") "$pid" 2> /dev/null
+}
 run_mpi() {
   local np=$1
   shift
-  timeout 300 mpirun -np "$np" --oversubscribe --bind-to none "$@"
+  mpirun -np "$np" --oversubscribe --bind-to none "$@" &
+  local pid=$!
+  watch_mpi "$pid" "$@" &
+  local dog=$! rc=0
+  wait "$pid" || rc=$?
+  wait "$dog"
+  return "$rc"
+}
+# start_mpi NP ARGS...: mpirun in the background under the same watchdog; its pid in mpi_pid.
+start_mpi() {
+  local np=$1
+  shift
+  mpirun -np "$np" --oversubscribe --bind-to none "$@" &
+  mpi_pid=$!
+  watch_mpi "$mpi_pid" "$@" &
 }
 finish() {
   if ((failures)); then

@@ -30,7 +30,7 @@ PY
 }
 
 # signal_ranks SIGNAL PID [DRIVER]: sends SIGNAL to the ranks (processes named DRIVER, default
-# terrain-train) started by the mpirun under PID (PID is mpirun itself or a `timeout` wrapping it).
+# terrain-train) started by the mpirun under PID (mpirun itself, or a `timeout` wrapping it).
 signal_ranks() {
   local sig=$1 pid=$2 driver=${3:-terrain-train} child
   for child in $pid $(pgrep -P "$pid"); do
