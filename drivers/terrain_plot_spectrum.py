@@ -20,10 +20,11 @@ import numpy as np
 from terrain_plot_common import PlotError, choose_spectrum, dataset_1d, symlog_axis, text
 
 
-def title(group, name, what):
+def title(group, name, what, width=95):
+    """The title of a one-panel figure; width is the wrap in characters at 9 pt."""
     parts = [f"{text(group.attrs.get('operator', 'hessian'))} {what} (/spectrum/{name})"]
     if "classification" in group.attrs:
-        parts += textwrap.wrap(text(group.attrs["classification"]), 95)
+        parts += textwrap.wrap(text(group.attrs["classification"]), width)
     return "\n".join(parts)
 
 
@@ -88,8 +89,13 @@ def draw_density(f, path, args):
         ax.grid(True, alpha=0.3)
     sigma = float(d.attrs.get("sigma", np.nan))
     probes, steps = int(d.attrs.get("probes", 0)), int(d.attrs.get("steps", 0))
-    axes[0].set_title(f"SLQ: {probes} probes × {steps} steps, σ = {sigma:.2e}", fontsize=9)
-    axes[1].set_title(title(group, name, "density"), fontsize=9)
+    # The long title (operator, file path, classification) spans both panels: over the right
+    # panel alone it ran off the figure.
+    axes[0].set_title("linear", fontsize=9)
+    axes[1].set_title("log", fontsize=9)
+    heading = title(group, name, "density", width=150)
+    heading += f"\nSLQ: {probes} probes × {steps} steps, σ = {sigma:.2e}"
+    fig.suptitle(heading, fontsize=9)
     fig.tight_layout()
     return fig
 
