@@ -21,7 +21,8 @@ from terrain_plot_common import PlotError, choose_spectrum, dataset_1d, symlog_a
 
 
 def title(group, name, what, width=95):
-    """The title of a one-panel figure; width is the wrap in characters at 9 pt."""
+    """The figure's title; width: the classification's wrap in characters at 9 pt (95 fits one
+    panel of the usual width, 150 a heading over two)."""
     parts = [f"{text(group.attrs.get('operator', 'hessian'))} {what} (/spectrum/{name})"]
     if "classification" in group.attrs:
         parts += textwrap.wrap(text(group.attrs["classification"]), width)

@@ -26,24 +26,22 @@ watch_mpi() {  # watch_mpi PID DESCRIPTION...: in the background until PID ends
   done
   kill -9 $(pgrep -P "$pid") "$pid" 2> /dev/null
 }
-run_mpi() {
-  local np=$1
-  shift
-  mpirun -np "$np" --oversubscribe --bind-to none "$@" &
-  local pid=$!
-  watch_mpi "$pid" "$@" &
-  local dog=$! rc=0
-  wait "$pid" || rc=$?
-  wait "$dog"
-  return "$rc"
-}
-# start_mpi NP ARGS...: mpirun in the background under the same watchdog; its pid in mpi_pid.
+# start_mpi NP ARGS...: mpirun in the background under the watchdog; its pid in mpi_pid, the
+# watchdog's in mpi_watchdog.
 start_mpi() {
   local np=$1
   shift
   mpirun -np "$np" --oversubscribe --bind-to none "$@" &
   mpi_pid=$!
   watch_mpi "$mpi_pid" "$@" &
+  mpi_watchdog=$!
+}
+run_mpi() {  # run_mpi NP ARGS...: start_mpi and wait; mpirun's exit code
+  start_mpi "$@"
+  local rc=0
+  wait "$mpi_pid" || rc=$?
+  wait "$mpi_watchdog"
+  return "$rc"
 }
 finish() {
   if ((failures)); then
