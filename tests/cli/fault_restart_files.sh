@@ -66,16 +66,14 @@ wait "$live" 2> /dev/null
 long=("$build/terrain-train" "${common[@]}" -train_steps 100000000 -train_checkpoint_every 1000 -train_save_every 1000)
 stop_rank1() {
   local file=$1
-  timeout -k 10 120 mpirun -np 2 --oversubscribe --bind-to none "${long[@]}" -output "$file" > "$work/stop.log" 2>&1 &
-  local pid=$!
+  mpi_time_limit=120 start_mpi 2 "${long[@]}" -output "$file" > "$work/stop.log" 2>&1
   for ((i = 0; i < 3000; ++i)); do [ -e "$file" ] && break; sleep 0.01; done
-  local mpirun_pid rank1
-  mpirun_pid=$(pgrep -P "$pid" -x mpirun)
-  rank1=$(pgrep -P "$mpirun_pid" -x terrain-train | sort -n | tail -1)
+  local rank1 rc=0
+  rank1=$(pgrep -P "$mpi_pid" -x terrain-train | sort -n | tail -1)
   kill -TERM "$rank1"
-  wait "$pid"
-  local rc=$?
-  ((rc == 0)) || fail "SIGTERM to one rank: exit $rc"
+  wait "$mpi_pid" || rc=$?
+  wait "$mpi_watchdog"
+  ((rc == 0)) || fail "SIGTERM to one rank: exit $rc: $(grep -A8 '^HANG:' "$work/stop.log")"
   grep -q "caught SIGTERM: checkpoint of step [0-9]* written to" "$work/stop.log" \
     || fail "SIGTERM to one rank: the stop line does not name it: $(grep caught "$work/stop.log")"
   checkpoint_ok "$file" || fail "SIGTERM to one rank: the checkpoint does not load"
@@ -86,15 +84,14 @@ stop_rank1 "$work/rank1.h5"
 # stops the ranks until its kill timeout, so no checkpoint is promised (SIGUSR1 to mpirun and
 # SIGTERM to the ranks are the clean stops, train_restart.sh). What must hold: mpirun ends
 # within its timeout, and the run file is still the last complete checkpoint.
-timeout -k 10 120 mpirun -np 2 --oversubscribe --bind-to none "${long[@]}" \
-  -output "$work/mpirun.h5" > "$work/stop.log" 2>&1 &
-pid=$!
+mpi_time_limit=120 start_mpi 2 "${long[@]}" -output "$work/mpirun.h5" > "$work/stop.log" 2>&1
 for ((i = 0; i < 3000; ++i)); do [ -e "$work/mpirun.h5" ] && break; sleep 0.01; done
-kill -TERM "$(pgrep -P "$pid" -x mpirun)"
-wait "$pid"
-rc=$?
+kill -TERM "$mpi_pid"
+rc=0
+wait "$mpi_pid" || rc=$?
+wait "$mpi_watchdog"
 echo "SIGTERM to mpirun: exit $rc (Open MPI's abort)"
-((rc != 124)) || fail "SIGTERM to mpirun: mpirun did not end within 120 s"
+grep -q '^HANG:' "$work/stop.log" && fail "SIGTERM to mpirun: mpirun did not end within 120 s"
 checkpoint_ok "$work/mpirun.h5" || fail "SIGTERM to mpirun: the last checkpoint does not load"
 ls "$work" | grep -q "rank1\.h5\.tmp\." && fail "a stopped run left a temporary"
 finish

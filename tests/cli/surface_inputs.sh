@@ -12,7 +12,7 @@ cd "$source_dir"
 
 if [ ! -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   echo "SKIPPED: dataset-fashion-mnist is not installed"
-  exit 0
+  exit 77
 fi
 
 # One option (and at most one value) per line: a second token is a PETSc error at run time.

@@ -9,7 +9,7 @@ images=/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 labels=/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz
 if ! "$python" -c 'import torch' 2>/dev/null || [ ! -r "$images" ]; then
   echo "SKIPPED: needs torch in $python and $images"
-  exit 0
+  exit 77
 fi
 samples=${SURF_SAMPLES:-2000}
 grid=${SURF_GRID:-11}
